@@ -1,0 +1,26 @@
+/** Header names every message of the connector carries (values are strings on the wire). */
+export const MessageHeader = {
+  CorrelationId: 'correlation-id',
+  SchemaVersion: 'schema-version',
+  Domain: 'domain',
+  MessageId: 'message-id',
+  ContentType: 'content-type',
+  /** Set on request messages: the topic the answer is expected on. */
+  ReplyTopic: 'reply-topic',
+  /** Set on dead-letter messages. */
+  DeadLetterError: 'dlq-error',
+  DeadLetterErrorCode: 'dlq-error-code',
+  DeadLetterAttempts: 'dlq-attempts',
+  DeadLetterOriginalTopic: 'dlq-original-topic',
+  DeadLetterOriginalPartition: 'dlq-original-partition',
+  DeadLetterOriginalOffset: 'dlq-original-offset',
+} as const;
+
+export type MessageHeaderName = (typeof MessageHeader)[keyof typeof MessageHeader];
+
+export interface MessageMetadata {
+  correlationId: string;
+  domain: string;
+  schemaVersion: number;
+  messageId: string;
+}
