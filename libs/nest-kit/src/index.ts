@@ -17,3 +17,5 @@ export * from './kafka/kafka-consumer.service';
 export * from './kafka/kafka-requester.service';
 export * from './kafka/message-meta';
 export * from './lifecycle/run-service';
+export * from './outbox/outbox';
+export * from './outbox/outbox-relay';

@@ -1,0 +1,21 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { ConfigModule, HealthModule, type JsonLogger, KafkaModule, LoggingModule, StoreModule } from '@s3c/nest-kit';
+import { ConnectionViewsModule } from './connection-views/connection-views.module';
+import { DatasetImportConfig } from './dataset-import.config';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: DatasetImportConfig, logger: JsonLogger): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        LoggingModule.forRoot(logger),
+        ConfigModule.forRoot(DatasetImportConfig, config),
+        HealthModule,
+        StoreModule.forRoot({ uri: config.MONGODB_URI, dbName: config.DATASET_IMPORT_DATABASE }),
+        KafkaModule.forRoot({ clientId: 's3c-dataset-import', brokers: config.KAFKA_BROKERS, groupId: config.DATASET_IMPORT_GROUP_ID }),
+        ConnectionViewsModule,
+      ],
+    };
+  }
+}

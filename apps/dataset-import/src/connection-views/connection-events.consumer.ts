@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import {
+  CONNECTION_CREATED_V1,
+  CONNECTION_DELETED_V1,
+  CONNECTION_UPDATED_V1,
+  CONNECTION_VALIDATED_V1,
+  type ConnectionSnapshot,
+  type MessageMetadata,
+} from '@s3c/contracts';
+import { JsonLogger, KafkaConsumerService, NonRetryableMessageError } from '@s3c/nest-kit';
+import { ConnectionViewsRepository } from './connection-views.repository';
+
+export const DOMAIN_MISMATCH = 'DOMAIN_MISMATCH';
+
+function assertSameDomain(value: { domain: string }, meta: MessageMetadata): void {
+  if (value.domain !== meta.domain) {
+    throw new NonRetryableMessageError(DOMAIN_MISMATCH, `Payload domain "${value.domain}" differs from header domain "${meta.domain}"`);
+  }
+}
+
+/** Keeps the importer's view of connections in step with the connections service. */
+@Injectable()
+export class ConnectionEventsConsumer {
+  constructor(
+    consumer: KafkaConsumerService,
+    private readonly views: ConnectionViewsRepository,
+    private readonly logger: JsonLogger,
+  ) {
+    for (const contract of [CONNECTION_CREATED_V1, CONNECTION_UPDATED_V1, CONNECTION_VALIDATED_V1]) {
+      consumer.subscribe(contract, (value, meta) => this.onSnapshot(value, meta));
+    }
+    consumer.subscribe(CONNECTION_DELETED_V1, async (value, meta) => {
+      assertSameDomain(value, meta);
+      await this.views.markDeleted(value.domain, value.connectionId, value.revision);
+    });
+  }
+
+  private async onSnapshot(value: ConnectionSnapshot, meta: MessageMetadata): Promise<void> {
+    assertSameDomain(value, meta);
+    const changed = await this.views.applyIfNewer({
+      _id: value.connectionId,
+      domain: value.domain,
+      title: value.title,
+      method: value.auth.method,
+      region: value.auth.region,
+      url: value.auth.url,
+      status: value.status,
+      revision: value.revision,
+      deleted: false,
+      updatedAt: new Date(value.occurredAt),
+    });
+    this.logger.event('debug', 'Connection view applied', { connectionId: value.connectionId, revision: value.revision, changed, correlationId: meta.correlationId }, 'ConnectionEvents');
+  }
+}

@@ -1,0 +1,21 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import type { AuthMethod, ConnectionStatus } from '@s3c/contracts';
+
+/** What the importer knows of a connection, built from connection events (never from the connections database). */
+@Schema({ collection: 'connection_views', versionKey: false })
+export class ConnectionViewDocument {
+  @Prop({ required: true }) _id!: string;
+  @Prop({ required: true }) domain!: string;
+  @Prop({ required: true }) title!: string;
+  @Prop({ required: true }) method!: AuthMethod;
+  @Prop({ required: true }) region!: string;
+  @Prop() url?: string;
+  @Prop({ required: true }) status!: ConnectionStatus;
+  @Prop({ required: true }) revision!: number;
+  @Prop({ required: true, default: false }) deleted!: boolean;
+  @Prop({ required: true }) updatedAt!: Date;
+}
+
+export const ConnectionViewSchema = SchemaFactory.createForClass(ConnectionViewDocument);
+// Looking a connection up for a domain's preview or import.
+ConnectionViewSchema.index({ domain: 1, _id: 1 });

@@ -1,0 +1,4 @@
+import { runService } from '@s3c/nest-kit';
+import { datasetImportService } from './dataset-import.service-definition';
+
+void runService(datasetImportService);

@@ -1,0 +1,229 @@
+#!/usr/bin/env node
+// The two commands of the README: `npm start` (infrastructure + the three apps, until Ctrl-C) and
+// `npm test` (infrastructure + every check and test suite, then stop what was started). Both install
+// what is missing first, so they work on a fresh machine.
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const infra = require('./infra/index.js');
+
+const APPS = [
+  { name: 'connections', portVariable: 'CONNECTIONS_HTTP_PORT', port: 3000, what: 'REST API, docs at /api/docs' },
+  { name: 'dataset-import', portVariable: 'DATASET_IMPORT_HTTP_PORT', port: 3001, what: 'REST API, docs at /api/docs' },
+  { name: 'credential-broker', portVariable: 'CREDENTIAL_BROKER_HEALTH_PORT', port: 3002, what: 'health only (Kafka service)' },
+];
+
+// No Nx daemon or cloud on CI machines: one-shot commands compute the project graph themselves.
+process.env.NX_DAEMON ??= 'false';
+process.env.NX_NO_CLOUD ??= 'true';
+
+const log = (line) => process.stderr.write(`[run] ${line}\n`);
+
+function run(command, args, options = {}) {
+  const started = Date.now();
+  log(`$ ${command} ${args.join(' ')}`);
+  const result = spawnSync(command, args, { cwd: ROOT, stdio: 'inherit', ...options });
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  if (result.error) {
+    log(`${command} could not run: ${result.error.message}`);
+    return { ok: false, seconds };
+  }
+  return { ok: result.status === 0, seconds };
+}
+
+/** `npm ci` when node_modules is missing or was installed from another package-lock.json. */
+function ensureDependencies() {
+  const lock = readFileSync(path.join(ROOT, 'package-lock.json'));
+  const digest = createHash('sha256').update(lock).digest('hex');
+  const marker = path.join(ROOT, 'node_modules', '.s3c-lock-digest');
+  if (existsSync(marker) && readFileSync(marker, 'utf8') === digest) {
+    return;
+  }
+  const { ok } = run('npm', ['ci', '--no-audit', '--no-fund']);
+  if (!ok) {
+    throw new Error('npm ci failed (see above)');
+  }
+  writeFileSync(marker, digest);
+}
+
+function build() {
+  if (!run('npx', ['tsc', '-p', 'tsconfig.build.json']).ok) {
+    throw new Error('The build failed (see the TypeScript errors above)');
+  }
+}
+
+function appEnvironment() {
+  return { ...process.env, ...infra.readEnvFile() };
+}
+
+function portOf(app, env) {
+  return Number(env[app.portVariable] ?? app.port);
+}
+
+async function waitReady(app, env, child, timeoutMs = 90_000) {
+  const url = `http://127.0.0.1:${portOf(app, env)}/health/ready`;
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new Error(`${app.name} exited with code ${child.exitCode} while starting`);
+    }
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(3_000) });
+      if (response.ok) {
+        return;
+      }
+    } catch {
+      // not listening yet
+    }
+    await sleep(500);
+  }
+  throw new Error(`${app.name} was not ready at ${url} within ${timeoutMs / 1000} s`);
+}
+
+async function stopChildren(children) {
+  await Promise.all(
+    children.map(
+      ({ child }) =>
+        new Promise((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) {
+            resolve();
+            return;
+          }
+          const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+          child.once('exit', () => {
+            clearTimeout(killer);
+            resolve();
+          });
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
+}
+
+async function start() {
+  ensureDependencies();
+  build();
+  const { started } = await infra.up({ log });
+  const env = appEnvironment();
+  const children = APPS.map((app) => ({
+    app,
+    child: spawn(process.execPath, [path.join(ROOT, 'dist/apps', app.name, 'src/main.js')], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    }),
+  }));
+  let stopping = false;
+  const stopAll = async (code) => {
+    if (stopping) {
+      return;
+    }
+    stopping = true;
+    log('stopping the apps...');
+    await stopChildren(children);
+    if (started.length > 0) {
+      log(`stopping the infrastructure this command started (${started.join(', ')})...`);
+      await infra.down({ parts: started, log });
+    }
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+  for (const { app, child } of children) {
+    child.once('exit', (code, signal) => {
+      if (!stopping) {
+        log(`${app.name} stopped unexpectedly (code ${code}, signal ${signal})`);
+        void stopAll(1);
+      }
+    });
+  }
+  try {
+    await Promise.all(children.map(({ app, child }) => waitReady(app, env, child)));
+  } catch (error) {
+    log(error.message);
+    await stopAll(1);
+    return;
+  }
+  const lines = [
+    '',
+    'S3 connector is running:',
+    ...APPS.map((app) => `  ${app.name.padEnd(18)} http://127.0.0.1:${portOf(app, env)}  (${app.what}; /health/live, /health/ready)`),
+    `  ${'Kafka'.padEnd(18)} ${env.KAFKA_BROKERS}`,
+    `  ${'MongoDB wire'.padEnd(18)} ${env.MONGODB_URI}`,
+    `  ${'local AWS'.padEnd(18)} ${env.AWS_ENDPOINT_URL}  (admin credentials in ${path.relative(ROOT, infra.config().envFile)})`,
+    '',
+    'Create an API key: npm run domain:create -- <domain>      Stop: Ctrl-C',
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** docker-compose.yml is validated offline by Debian's docker-compose (`config` needs no engine). */
+function ensureDockerCompose() {
+  if (spawnSync('docker-compose', ['--version'], { stdio: 'ignore' }).status === 0) {
+    return { ok: true, seconds: '0.0' };
+  }
+  if (process.getuid?.() !== 0) {
+    log('docker-compose is missing: install it (Debian: apt-get install docker-compose) to validate docker-compose.yml');
+    return { ok: false, seconds: '0.0' };
+  }
+  return run('apt-get', ['install', '-y', '-q', '--no-install-recommends', 'docker-compose', 'python3-yaml'], {
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
+}
+
+async function test() {
+  const results = [];
+  const step = (name, fn) => {
+    const outcome = fn();
+    results.push({ name, ...outcome });
+    return outcome.ok;
+  };
+  ensureDependencies();
+  step('typecheck', () => run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']));
+  // The module-boundary rule reads Nx's project graph, which `nx show projects` computes and caches.
+  step('lint', () => {
+    const graph = run('npx', ['nx', 'show', 'projects'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    return graph.ok ? run('npx', ['eslint', '.', '--max-warnings=0']) : graph;
+  });
+  step('build', () => run('npx', ['tsc', '-p', 'tsconfig.build.json']));
+  step('docker-compose (for the compose check)', ensureDockerCompose);
+  step('unit tests', () => run('npx', ['jest', '-c', 'jest.config.cjs', '--ci']));
+  let started = [];
+  try {
+    ({ started } = await infra.up({ log }));
+    step('integration and end-to-end tests', () =>
+      run('npx', ['jest', '-c', 'jest.integration.config.cjs', '--ci', '--runInBand'], { env: appEnvironment() }),
+    );
+  } catch (error) {
+    log(`infrastructure: ${error.message}`);
+    results.push({ name: 'infrastructure', ok: false, seconds: '-' });
+  } finally {
+    if (started.length > 0) {
+      await infra.down({ parts: started, log });
+    }
+  }
+  process.stderr.write('\n[run] summary\n');
+  for (const { name, ok, seconds } of results) {
+    process.stderr.write(`  ${ok ? 'PASS' : 'FAIL'}  ${name.padEnd(34)} ${seconds} s\n`);
+  }
+  process.exit(results.every(({ ok }) => ok) ? 0 : 1);
+}
+
+const command = process.argv[2];
+const commands = { start, test };
+if (!commands[command]) {
+  process.stderr.write('usage: node tools/run.mjs <start|test>\n');
+  process.exit(2);
+}
+commands[command]().catch((error) => {
+  log(error.stack ?? String(error));
+  process.exit(1);
+});
