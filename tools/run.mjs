@@ -3,16 +3,9 @@
 // `npm test` (infrastructure + every check and test suite, then stop what was started). Both install
 // what is missing first, so they work on a fresh machine.
 import { spawn, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const require = createRequire(import.meta.url);
-const infra = require('./infra/index.js');
+import { appEnvironment, build, ensureDependencies, infra, log, ROOT, run } from './lib/workspace.mjs';
 
 const APPS = [
   { name: 'connections', portVariable: 'CONNECTIONS_HTTP_PORT', port: 3000, what: 'REST API, docs at /api/docs' },
@@ -23,46 +16,8 @@ const APPS = [
 // No Nx daemon or cloud on CI machines: one-shot commands compute the project graph themselves.
 process.env.NX_DAEMON ??= 'false';
 process.env.NX_NO_CLOUD ??= 'true';
-
-const log = (line) => process.stderr.write(`[run] ${line}\n`);
-
-function run(command, args, options = {}) {
-  const started = Date.now();
-  log(`$ ${command} ${args.join(' ')}`);
-  const result = spawnSync(command, args, { cwd: ROOT, stdio: 'inherit', ...options });
-  const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  if (result.error) {
-    log(`${command} could not run: ${result.error.message}`);
-    return { ok: false, seconds };
-  }
-  return { ok: result.status === 0, seconds };
-}
-
-/** `npm ci` when node_modules is missing or was installed from another package-lock.json. */
-function ensureDependencies() {
-  const lock = readFileSync(path.join(ROOT, 'package-lock.json'));
-  const digest = createHash('sha256').update(lock).digest('hex');
-  const marker = path.join(ROOT, 'node_modules', '.s3c-lock-digest');
-  if (existsSync(marker) && readFileSync(marker, 'utf8') === digest) {
-    return;
-  }
-  const { ok } = run('npm', ['ci', '--no-audit', '--no-fund']);
-  if (!ok) {
-    throw new Error('npm ci failed (see above)');
-  }
-  writeFileSync(marker, digest);
-}
-
-function build() {
-  if (!run('npx', ['tsc', '-p', 'tsconfig.build.json']).ok) {
-    throw new Error('The build failed (see the TypeScript errors above)');
-  }
-}
-
-function appEnvironment() {
-  return { ...process.env, ...infra.readEnvFile() };
-}
-
+// The pinned AWS SDK supports Node 20; its notice about future releases is not for our logs.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 function portOf(app, env) {
   return Number(env[app.portVariable] ?? app.port);
 }

@@ -2,6 +2,8 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule, HealthModule, type JsonLogger, KafkaModule, LoggingModule, StoreModule } from '@s3c/nest-kit';
 import { ConnectionsConfig } from './connections.config';
 import { ConnectionsModule } from './connections/connections.module';
+import { DomainsModule } from './domains/domains.module';
+import { CONNECTION_VALIDATE_V1, PLATFORM_IDENTITY_DESCRIBE_V1 } from '@s3c/contracts';
 
 @Module({})
 export class AppModule {
@@ -13,7 +15,12 @@ export class AppModule {
         ConfigModule.forRoot(ConnectionsConfig, config),
         HealthModule,
         StoreModule.forRoot({ uri: config.MONGODB_URI, dbName: config.CONNECTIONS_DATABASE }),
-        KafkaModule.forRoot({ clientId: 's3c-connections', brokers: config.KAFKA_BROKERS }),
+        KafkaModule.forRoot({
+          clientId: 's3c-connections',
+          brokers: config.KAFKA_BROKERS,
+          requestContracts: [PLATFORM_IDENTITY_DESCRIBE_V1, CONNECTION_VALIDATE_V1],
+        }),
+        DomainsModule,
         ConnectionsModule,
       ],
     };

@@ -6,3 +6,6 @@ export * from './kafka/message-contract';
 export * from './events/common';
 export * from './events/connection/connection-snapshot';
 export * from './events/connection/connection.events';
+export * from './events/credentials/sealed-envelope';
+export * from './events/credentials/credentials.requests';
+export * from './events/credentials/api-key.events';

@@ -19,3 +19,8 @@ export * from './kafka/message-meta';
 export * from './lifecycle/run-service';
 export * from './outbox/outbox';
 export * from './outbox/outbox-relay';
+export * from './http/api-key';
+export * from './http/api-exception';
+export * from './http/api-key.guard';
+export * from './http/http-exception.filter';
+export * from './http/http-setup';

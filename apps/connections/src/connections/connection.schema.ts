@@ -11,11 +11,14 @@ export class StatusReasonDocument {
 
 @Schema({ _id: false })
 export class ConnectionAuthDocument {
-  @Prop({ required: true }) method!: AuthMethod;
+  @Prop({ type: String, required: true }) method!: AuthMethod;
   @Prop({ required: true }) region!: string;
   @Prop() url?: string;
   @Prop() roleArn?: string;
   @Prop() externalId?: string;
+  /** The platform's account and exact principal at creation: what the customer's trust policy names. */
+  @Prop() odsAwsAccountId?: string;
+  @Prop() platformPrincipalArn?: string;
   @Prop() accessKey?: string;
   /** Secrets themselves live only in the credential broker; this app only knows they are set. */
   @Prop({ required: true, default: false }) secretAccessKeySet!: boolean;
@@ -27,9 +30,9 @@ export class ConnectionDocument {
   @Prop({ required: true }) _id!: string;
   @Prop({ required: true }) domain!: string;
   @Prop({ required: true }) title!: string;
-  @Prop({ required: true, default: 's3' }) type!: 's3';
+  @Prop({ type: String, required: true, default: 's3' }) type!: 's3';
   @Prop({ type: ConnectionAuthDocument, required: true }) auth!: ConnectionAuthDocument;
-  @Prop({ required: true }) status!: ConnectionStatus;
+  @Prop({ type: String, required: true }) status!: ConnectionStatus;
   @Prop({ type: StatusReasonDocument }) statusReason?: StatusReasonDocument;
   @Prop({ required: true }) revision!: number;
   @Prop({ type: [OutboxEntrySchema], default: [] }) outbox!: OutboxEntry[];

@@ -48,11 +48,18 @@ export class ConnectionsRepository {
     events: (revision: number) => OutboxEntry[],
   ): Promise<ConnectionRecord | null> {
     const revision = expectedRevision + 1;
+    // A change to `undefined` (e.g. the status reason of a connection that became valid) removes the field.
+    const cleared = Object.keys(changes).filter((field) => changes[field as keyof ConnectionChanges] === undefined);
+    const set = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
     // No projection here: FerretDB does not implement findAndModify's `fields`.
     const updated = await this.model
       .findOneAndUpdate(
         { _id: connectionId, domain, deleted: false, revision: expectedRevision },
-        { $set: { ...changes, revision, outboxPending: true }, $push: { outbox: { $each: events(revision) } } },
+        {
+          $set: { ...set, revision, outboxPending: true },
+          ...(cleared.length > 0 ? { $unset: Object.fromEntries(cleared.map((field) => [field, 1])) } : {}),
+          $push: { outbox: { $each: events(revision) } },
+        },
         { new: true },
       )
       .lean<ConnectionDocument>()

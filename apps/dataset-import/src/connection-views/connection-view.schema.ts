@@ -7,10 +7,10 @@ export class ConnectionViewDocument {
   @Prop({ required: true }) _id!: string;
   @Prop({ required: true }) domain!: string;
   @Prop({ required: true }) title!: string;
-  @Prop({ required: true }) method!: AuthMethod;
+  @Prop({ type: String, required: true }) method!: AuthMethod;
   @Prop({ required: true }) region!: string;
   @Prop() url?: string;
-  @Prop({ required: true }) status!: ConnectionStatus;
+  @Prop({ type: String, required: true }) status!: ConnectionStatus;
   @Prop({ required: true }) revision!: number;
   @Prop({ required: true, default: false }) deleted!: boolean;
   @Prop({ required: true }) updatedAt!: Date;

@@ -42,6 +42,19 @@ export class BaseServiceConfig {
   @Matches(/^mongodb(\+srv)?:\/\//, { message: 'MONGODB_URI must start with mongodb:// or mongodb+srv://' })
   MONGODB_URI!: string;
 
+  /**
+   * Tenant-supplied endpoints that may resolve to loopback/private addresses (host, host:port, IP or CIDR).
+   * Empty in production; the local AWS server is allowed only by being listed here.
+   */
+  @CommaList()
+  @IsString({ each: true })
+  EGRESS_ALLOW_LIST: string[] = [];
+
+  /** Tenant-supplied endpoints that may be reached over plain http (same grammar). */
+  @CommaList()
+  @IsString({ each: true })
+  EGRESS_ALLOW_HTTP: string[] = [];
+
   /** Milliseconds a SIGTERM waits for in-flight work before the process is forced out. */
   @IsInt() @Min(1000) @Max(120_000)
   SHUTDOWN_GRACE_MS: number = 15_000;

@@ -1,0 +1,60 @@
+// What the repository's commands share: running a step, installing npm dependencies when the lock
+// changed, building, and the environment the apps run with.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const infra = createRequire(import.meta.url)('../infra/index.js');
+
+export const log = (line) => process.stderr.write(`[run] ${line}\n`);
+
+export function run(command, args, options = {}) {
+  const started = Date.now();
+  log(`$ ${command} ${args.join(' ')}`);
+  const result = spawnSync(command, args, { cwd: ROOT, stdio: 'inherit', ...options });
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  if (result.error) {
+    log(`${command} could not run: ${result.error.message}`);
+    return { ok: false, seconds };
+  }
+  return { ok: result.status === 0, seconds };
+}
+
+/** `npm ci` when node_modules is missing or was installed from another package-lock.json. */
+export function ensureDependencies() {
+  const lock = readFileSync(path.join(ROOT, 'package-lock.json'));
+  const digest = createHash('sha256').update(lock).digest('hex');
+  const marker = path.join(ROOT, 'node_modules', '.s3c-lock-digest');
+  if (existsSync(marker) && readFileSync(marker, 'utf8') === digest) {
+    return;
+  }
+  const { ok } = run('npm', ['ci', '--no-audit', '--no-fund']);
+  if (!ok) {
+    throw new Error('npm ci failed (see above)');
+  }
+  writeFileSync(marker, digest);
+}
+
+export function build() {
+  if (!run('npx', ['tsc', '-p', 'tsconfig.build.json']).ok) {
+    throw new Error('The build failed (see the TypeScript errors above)');
+  }
+}
+
+/**
+ * The apps' environment on the embedded defaults: the infrastructure's endpoints and credentials from
+ * .infra/env, and the local AWS server allowed through the egress guard (it listens on loopback over http).
+ */
+export function appEnvironment() {
+  const env = { ...infra.readEnvFile(), ...process.env };
+  const awsHost = env.AWS_ENDPOINT_URL ? new URL(env.AWS_ENDPOINT_URL).host : undefined;
+  if (awsHost) {
+    env.EGRESS_ALLOW_LIST ??= awsHost;
+    env.EGRESS_ALLOW_HTTP ??= awsHost;
+  }
+  return env;
+}
