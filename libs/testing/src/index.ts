@@ -5,3 +5,5 @@ export * from './kafka-test-consumer';
 export * from './unique-names';
 export * from './wait-for';
 export * from './local-aws';
+export * from './app-process';
+export * from './connector-stack';

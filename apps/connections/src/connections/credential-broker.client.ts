@@ -4,6 +4,7 @@ import {
   CONNECTION_VALIDATE_V1,
   PLATFORM_IDENTITY_DESCRIBE_REPLY_V1,
   PLATFORM_IDENTITY_DESCRIBE_V1,
+  connectionSecretsAad,
   type ConnectionAuthDescriptor,
   type ConnectionSecretsPlaintext,
   type ConnectionValidateReplyV1,
@@ -14,11 +15,6 @@ import { KafkaRequesterService, RemoteRequestError, RequestTimeoutError } from '
 import { ConnectionsErrorCode, ConnectionsException } from './connections.exception';
 
 const IDENTITY_TTL_MS = 5 * 60_000;
-
-/** The AAD every sealed connection secret is bound to: it opens only for this domain and connection. */
-export function connectionSecretsAad(domain: string, connectionId: string): string {
-  return `connection-secrets:${domain}:${connectionId}`;
-}
 
 function unavailable(error: unknown): ConnectionsException {
   const why = error instanceof RequestTimeoutError ? 'did not answer in time' : 'could not be reached';

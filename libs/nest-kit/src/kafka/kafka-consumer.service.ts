@@ -11,6 +11,7 @@ import {
   type MessageContract,
   type MessageMetadata,
 } from '@s3c/contracts';
+import { HealthRegistry } from '../health/health.registry';
 import { JsonLogger } from '../logging/json-logger';
 import { redactor } from '../logging/redactor';
 import { KAFKA_OPTIONS, type KafkaModuleOptions } from './kafka.options';
@@ -18,6 +19,9 @@ import { KAFKA_CLIENT } from './kafka.tokens';
 import { ensureTopics } from './kafka-topics';
 import { KafkaProducerService } from './kafka-producer.service';
 import { buildHeaders, readMetadata } from './message-meta';
+
+/** Requests older than this have been given up by their sender: answering them would only do stale work. */
+const REQUEST_MAX_AGE_MS = 60_000;
 
 export type MessageHandler<T> = (value: T, meta: MessageMetadata, message: KafkaMessage) => Promise<void>;
 export type RequestHandler<TRequest, TReply> = (value: TRequest, meta: MessageMetadata) => Promise<TReply>;
@@ -61,12 +65,14 @@ export class KafkaConsumerService implements OnApplicationBootstrap, OnApplicati
   private readonly subscriptions = new Map<string, Subscription>();
   private consumer?: Consumer;
   private stopping = false;
+  private joined = false;
 
   constructor(
     @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
     @Inject(KAFKA_OPTIONS) private readonly options: KafkaModuleOptions,
     private readonly producer: KafkaProducerService,
     private readonly logger: JsonLogger,
+    private readonly health: HealthRegistry,
   ) {}
 
   /** Registers a handler for an event or command topic; call it from a consumer's constructor or onModuleInit. */
@@ -90,6 +96,9 @@ export class KafkaConsumerService implements OnApplicationBootstrap, OnApplicati
     handler: RequestHandler<TRequest, TReply>,
   ): void {
     this.register(contract.topic, async ({ message, partition, topic }) => {
+      if (Date.now() - Number(message.timestamp) > REQUEST_MAX_AGE_MS) {
+        return;
+      }
       await this.handleWithRetry(topic, partition, message, async () => {
         const meta = readMetadata(message.headers, contract.version);
         const request = validatePayload(contract.valueClass, decodeJson(message.value, `${topic} value`), `${topic} value`);
@@ -131,7 +140,13 @@ export class KafkaConsumerService implements OnApplicationBootstrap, OnApplicati
       throw new Error('KafkaModule needs a groupId for a service that consumes messages');
     }
     const topics = [...this.subscriptions.keys()];
-    await ensureTopics(this.kafka, [...topics, ...topics.map(deadLetterTopicOf)], this.options.topicPartitions);
+    // Ready only as a member of its group: a service that answers HTTP but consumes nothing is not ready.
+    this.health.register('kafka-consumer', async () => {
+      if (!this.joined) {
+        throw new Error(`not a member of consumer group ${this.options.groupId}`);
+      }
+      return { groupId: this.options.groupId };
+    });
     this.consumer = this.kafka.consumer({
       groupId: this.options.groupId,
       allowAutoTopicCreation: true,
@@ -139,14 +154,24 @@ export class KafkaConsumerService implements OnApplicationBootstrap, OnApplicati
       heartbeatInterval: 3_000,
       retry: { retries: 10 },
     });
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+      this.joined = true;
+    });
+    for (const event of [this.consumer.events.DISCONNECT, this.consumer.events.STOP]) {
+      this.consumer.on(event, () => {
+        this.joined = false;
+      });
+    }
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      this.joined = false;
       this.logger.event('error', 'Kafka consumer crashed', { error: payload.error, willRestart: payload.restart }, 'KafkaConsumer');
       if (!payload.restart && !this.stopping) {
         // kafkajs gives up on non-retriable crashes; a service that stops consuming is worse than a restart.
         void sleep(5_000).then(() => this.start(topics));
       }
     });
-    await this.start(topics);
+    // Not awaited: the service boots (and reports not ready) while the broker is away, and joins when it returns.
+    void this.start(topics);
   }
 
   private async start(topics: string[]): Promise<void> {
@@ -155,6 +180,7 @@ export class KafkaConsumerService implements OnApplicationBootstrap, OnApplicati
       return;
     }
     try {
+      await ensureTopics(this.kafka, [...topics, ...topics.map(deadLetterTopicOf)], this.options.topicPartitions);
       await consumer.connect();
       await consumer.subscribe({ topics, fromBeginning: true });
       await consumer.run({
@@ -228,11 +254,6 @@ export class KafkaConsumerService implements OnApplicationBootstrap, OnApplicati
       [MessageHeader.DeadLetterOriginalPartition]: String(partition),
       [MessageHeader.DeadLetterOriginalOffset]: message.offset,
     });
-  }
-
-  /** True while the consumer has joined its group; used by readiness. */
-  get running(): boolean {
-    return this.consumer !== undefined;
   }
 
   async onApplicationShutdown(): Promise<void> {

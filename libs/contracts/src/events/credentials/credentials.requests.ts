@@ -116,54 +116,74 @@ export const CONNECTION_VALIDATE_REPLY_V1 = defineContract({
   keyOf: () => 'reply',
 });
 
-/** Short-lived read access to one object, for the importer; the answer is sealed to `requesterPublicKey`. */
-export class AccessGrantV1 {
+/**
+ * Sign one read request on one object for the importer. The importer never holds credentials: the
+ * broker answers with the exact request to send (URL and signed headers, sealed to `requesterPublicKey`),
+ * valid for minutes and only for that method, object, byte range and ETag.
+ */
+export class ObjectRequestSignV1 {
   @IsUUID()
   connectionId!: string;
 
   @Matches(DOMAIN_PATTERN)
   domain!: string;
 
-  @IsString() @IsNotEmpty()
-  bucket!: string;
+  @IsIn(['GET', 'HEAD'])
+  method!: 'GET' | 'HEAD';
 
-  @IsString() @IsNotEmpty()
-  key!: string;
+  /** A key under the connection's URL, `s3://bucket/key`, a full URL on its endpoint, or empty when the URL names the file. */
+  @IsOptional() @IsString()
+  location?: string;
+
+  /** `bytes=<first>-[<last>]` */
+  @IsOptional() @Matches(/^bytes=\d+-\d*$/)
+  range?: string;
+
+  /** Pins the request to one version of the object. */
+  @IsOptional() @IsString() @IsNotEmpty()
+  ifMatch?: string;
 
   @IsString() @IsNotEmpty()
   requesterPublicKey!: string;
 }
-/** What a sealed access grant opens to (never travels in the clear). */
-export interface AccessGrantPlaintext {
-  accessKeyId?: string;
-  secretAccessKey?: string;
-  sessionToken?: string;
-  /** ISO time after which the credentials are refused; ask again before. */
-  expiration?: string;
-  anonymous: boolean;
-  endpoint?: string;
-  region: string;
-  forcePathStyle: boolean;
-  headers?: Record<string, string>;
+/** What a sealed signed request opens to (never travels in the clear). */
+export interface SignedObjectRequestPlaintext {
+  method: 'GET' | 'HEAD';
+  url: string;
+  headers: Record<string, string>;
+  bucket: string;
+  key: string;
+  /** ISO time after which the signature is refused; ask again before. */
+  expiresAt: string;
 }
-export class AccessGrantReplyV1 {
+export class ObjectRequestSignReplyV1 {
   @ValidateNested() @Type(() => SealedEnvelope)
-  sealedAccess!: SealedEnvelope;
+  sealedRequest!: SealedEnvelope;
 
-  @IsOptional() @IsISO8601()
-  expiration?: string;
+  @IsISO8601()
+  expiresAt!: string;
 }
-export const ACCESS_GRANT_V1 = defineContract({
-  topic: 's3connector.access.grant.v1',
+export const OBJECT_REQUEST_SIGN_V1 = defineContract({
+  topic: 's3connector.object-request.sign.v1',
   version: 1,
   kind: 'request',
-  valueClass: AccessGrantV1,
+  valueClass: ObjectRequestSignV1,
   keyOf: (value) => value.connectionId,
 });
-export const ACCESS_GRANT_REPLY_V1 = defineContract({
-  topic: 's3connector.access.grant.v1.reply',
+export const OBJECT_REQUEST_SIGN_REPLY_V1 = defineContract({
+  topic: 's3connector.object-request.sign.v1.reply',
   version: 1,
   kind: 'request',
-  valueClass: AccessGrantReplyV1,
+  valueClass: ObjectRequestSignReplyV1,
   keyOf: () => 'reply',
 });
+
+/** The AAD a signed object request is sealed with: it opens only for this domain and connection. */
+export function objectRequestAad(domain: string, connectionId: string): string {
+  return `object-request:${domain}:${connectionId}`;
+}
+
+/** The AAD every sealed connection secret is bound to: it opens only for this domain and connection. */
+export function connectionSecretsAad(domain: string, connectionId: string): string {
+  return `connection-secrets:${domain}:${connectionId}`;
+}

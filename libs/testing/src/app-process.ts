@@ -1,0 +1,76 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { waitFor } from './wait-for';
+
+const REPO_ROOT = path.resolve(__dirname, '../../..');
+
+export type AppName = 'connections' | 'credential-broker' | 'dataset-import';
+
+const PORT_VARIABLE: Record<AppName, string> = {
+  connections: 'CONNECTIONS_HTTP_PORT',
+  'dataset-import': 'DATASET_IMPORT_HTTP_PORT',
+  'credential-broker': 'CREDENTIAL_BROKER_HEALTH_PORT',
+};
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/** A built app running as its own process, the way `npm start` runs it; its output is kept for assertions. */
+export class AppProcess {
+  readonly output: string[] = [];
+  private child?: ChildProcess;
+  baseUrl = '';
+
+  constructor(
+    readonly name: AppName,
+    private readonly env: Record<string, string>,
+  ) {}
+
+  async start(timeoutMs = 60_000): Promise<this> {
+    const port = await freePort();
+    this.baseUrl = `http://127.0.0.1:${port}`;
+    this.child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist/apps', this.name, 'src/main.js')], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...this.env, [PORT_VARIABLE[this.name]]: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const keep = (chunk: Buffer) => this.output.push(...chunk.toString().split('\n').filter(Boolean));
+    this.child.stdout?.on('data', keep);
+    this.child.stderr?.on('data', keep);
+    await waitFor(
+      async () => {
+        if (this.child?.exitCode !== null) {
+          throw new Error(`${this.name} exited with ${this.child?.exitCode}: ${this.output.slice(-20).join('\n')}`);
+        }
+        const response = await fetch(`${this.baseUrl}/health/ready`, { signal: AbortSignal.timeout(2_000) });
+        return response.ok;
+      },
+      { timeoutMs, what: `${this.name} to be ready` },
+    );
+    return this;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** SIGTERM by default (graceful); SIGKILL to simulate a crash. Resolves when the process is gone. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) {
+      return child?.exitCode ?? null;
+    }
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill(signal);
+    return exited;
+  }
+}
