@@ -5,7 +5,8 @@ import tseslint from 'typescript-eslint';
 // Who may depend on whom. Apps are wiring; contracts depend on nothing; pure libs stay free of
 // Nest, mongoose and the AWS SDK; only the Nest kit and libs/testing may touch framework pieces.
 const depConstraints = [
-  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:nest-kit', 'type:testing'] },
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:nest-kit', 'type:data-access', 'type:testing'] },
+  { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:contracts', 'type:nest-kit', 'type:testing'] },
   { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:testing'] },
   { sourceTag: 'type:nest-kit', onlyDependOnLibsWithTags: ['type:contracts'] },
   { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:nest-kit'] },

@@ -1,5 +1,5 @@
-import { IsInt, IsString, Max, Min } from 'class-validator';
-import { BaseServiceConfig } from '@s3c/nest-kit';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
+import { BaseServiceConfig, Secret } from '@s3c/nest-kit';
 
 export class CredentialBrokerConfig extends BaseServiceConfig {
   /** The broker serves no API: this port answers health checks only. */
@@ -11,4 +11,35 @@ export class CredentialBrokerConfig extends BaseServiceConfig {
 
   @IsString()
   CREDENTIAL_BROKER_GROUP_ID: string = 's3c-credential-broker';
+
+  /** Holds the sealing key pair and, with the local provider, the key-encryption keys (mode 0700/0600). */
+  @IsString()
+  CREDENTIAL_BROKER_KEY_DIR: string = '.infra/credential-broker/keys';
+
+  /** Where key-encryption keys come from: a local key file, or AWS KMS. */
+  @IsIn(['local', 'kms'])
+  CREDENTIAL_BROKER_KEK_PROVIDER: 'local' | 'kms' = 'local';
+
+  /** KMS key id, ARN or alias when CREDENTIAL_BROKER_KEK_PROVIDER=kms. */
+  @IsOptional() @IsString()
+  CREDENTIAL_BROKER_KMS_KEY_ID?: string;
+
+  /** The platform's own AWS identity: the principal customers trust. Used for STS (and KMS) only. */
+  @Matches(/^[A-Z0-9]{16,128}$/, { message: 'PLATFORM_AWS_ACCESS_KEY_ID must be an AWS access key id' })
+  PLATFORM_AWS_ACCESS_KEY_ID!: string;
+
+  @Secret()
+  @IsString()
+  PLATFORM_AWS_SECRET_ACCESS_KEY!: string;
+
+  @IsString()
+  AWS_REGION: string = 'eu-west-1';
+
+  /** An AWS-compatible endpoint for STS, KMS and IAM-role S3 access (the local AWS server); unset in production. */
+  @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  AWS_ENDPOINT_URL?: string;
+
+  /** Length of the role sessions the broker assumes for reads (900–43200 s). */
+  @IsInt() @Min(900) @Max(43_200)
+  STS_SESSION_DURATION_SECONDS: number = 3600;
 }

@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule, HealthModule, type JsonLogger, KafkaModule, LoggingModule, StoreModule } from '@s3c/nest-kit';
-import { ConnectionViewsModule } from './connection-views/connection-views.module';
+import { ConnectionViewsModule } from '@s3c/connection-views';
 import { DatasetImportConfig } from './dataset-import.config';
 
 @Module({})

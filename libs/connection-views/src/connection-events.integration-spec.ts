@@ -7,7 +7,20 @@ import {
   MessageHeader,
   type ConnectionCreatedV1,
 } from '@s3c/contracts';
-import { KafkaProducerService, buildHeaders } from '@s3c/nest-kit';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { IsString } from 'class-validator';
+import {
+  BaseServiceConfig,
+  buildHeaders,
+  ConfigModule,
+  HealthModule,
+  JsonLogger,
+  KafkaModule,
+  KafkaProducerService,
+  LoggingModule,
+  StoreModule,
+  type ServiceDefinition,
+} from '@s3c/nest-kit';
 import {
   currentEnvironment,
   KafkaTestConsumer,
@@ -17,8 +30,38 @@ import {
   waitFor,
   type RunningService,
 } from '@s3c/testing';
-import { datasetImportService } from '../dataset-import.service-definition';
+import { ConnectionViewsModule } from './connection-views.module';
 import { ConnectionViewsRepository } from './connection-views.repository';
+
+class ViewsTestConfig extends BaseServiceConfig {
+  @IsString() VIEWS_DATABASE!: string;
+  @IsString() VIEWS_GROUP_ID!: string;
+}
+
+@Module({})
+class ViewsTestModule {
+  static forRoot(config: ViewsTestConfig, logger: JsonLogger): DynamicModule {
+    return {
+      module: ViewsTestModule,
+      imports: [
+        LoggingModule.forRoot(logger),
+        ConfigModule.forRoot(ViewsTestConfig, config),
+        HealthModule,
+        StoreModule.forRoot({ uri: config.MONGODB_URI, dbName: config.VIEWS_DATABASE }),
+        KafkaModule.forRoot({ clientId: 'connection-views-test', brokers: config.KAFKA_BROKERS, groupId: config.VIEWS_GROUP_ID }),
+        ConnectionViewsModule,
+      ],
+    };
+  }
+}
+
+/** A service made of the read model alone, wired the way the credential broker and the importer wire it. */
+const viewsService: ServiceDefinition<ViewsTestConfig> = {
+  name: 'connection-views-test',
+  configClass: ViewsTestConfig,
+  module: (config, logger) => ViewsTestModule.forRoot(config, logger),
+  httpPort: () => 0,
+};
 
 function connectionCreated(domain: string): ConnectionCreatedV1 {
   return {
@@ -36,9 +79,9 @@ function connectionCreated(domain: string): ConnectionCreatedV1 {
 
 // The connections service publishes with the same kit producer; the end-to-end suite covers the path
 // from its REST API through the running processes.
-describe('connection events consumed by the dataset-import service', () => {
+describe('connection events consumed into the connection read model', () => {
   const environment = currentEnvironment();
-  let datasetImport: RunningService;
+  let viewsApp: RunningService;
   let topics: KafkaTestConsumer;
   let producer: KafkaProducerService;
   let views: ConnectionViewsRepository;
@@ -48,16 +91,16 @@ describe('connection events consumed by the dataset-import service', () => {
       CONNECTION_CREATED_V1.topic,
       deadLetterTopicOf(CONNECTION_CREATED_V1.topic),
     ]);
-    datasetImport = await startServiceInProcess(datasetImportService, {
-      DATASET_IMPORT_DATABASE: uniqueDatabaseName('import'),
-      DATASET_IMPORT_GROUP_ID: uniqueName('dataset-import'),
+    viewsApp = await startServiceInProcess(viewsService, {
+      VIEWS_DATABASE: uniqueDatabaseName('views'),
+      VIEWS_GROUP_ID: uniqueName('connection-views'),
     });
-    producer = datasetImport.app.get(KafkaProducerService);
-    views = datasetImport.app.get(ConnectionViewsRepository);
+    producer = viewsApp.app.get(KafkaProducerService);
+    views = viewsApp.app.get(ConnectionViewsRepository);
   });
 
   afterAll(async () => {
-    await Promise.all([datasetImport?.close(), topics?.stop()]);
+    await Promise.all([viewsApp?.close(), topics?.stop()]);
   });
 
   it('should deliver a connection event with its key and headers and apply it to the read model', async () => {
@@ -73,7 +116,7 @@ describe('connection events consumed by the dataset-import service', () => {
       [MessageHeader.SchemaVersion]: '1',
     });
     const view = await waitFor(() => views.findOne('mvdomain', event.connectionId), { what: 'the connection view' });
-    expect(view).toMatchObject({ title: 'Water quality', method: 'iam_role', region: 'eu-west-3', status: 'invalid', revision: 1 });
+    expect(view).toMatchObject({ title: 'Water quality', auth: { method: 'iam_role', region: 'eu-west-3' }, status: 'invalid', revision: 1 });
   });
 
   it('should ignore an older revision delivered after a newer one', async () => {

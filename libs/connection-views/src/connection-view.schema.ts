@@ -1,15 +1,16 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import type { AuthMethod, ConnectionStatus } from '@s3c/contracts';
+import type { ConnectionAuthDescriptor, ConnectionStatus } from '@s3c/contracts';
 
-/** What the importer knows of a connection, built from connection events (never from the connections database). */
+/**
+ * What a service knows of a connection, built from connection events (never from the connections
+ * service's database). Holds no secret: connection events carry none.
+ */
 @Schema({ collection: 'connection_views', versionKey: false })
 export class ConnectionViewDocument {
   @Prop({ required: true }) _id!: string;
   @Prop({ required: true }) domain!: string;
   @Prop({ required: true }) title!: string;
-  @Prop({ type: String, required: true }) method!: AuthMethod;
-  @Prop({ required: true }) region!: string;
-  @Prop() url?: string;
+  @Prop({ type: Object, required: true }) auth!: ConnectionAuthDescriptor;
   @Prop({ type: String, required: true }) status!: ConnectionStatus;
   @Prop({ required: true }) revision!: number;
   @Prop({ required: true, default: false }) deleted!: boolean;
@@ -17,5 +18,5 @@ export class ConnectionViewDocument {
 }
 
 export const ConnectionViewSchema = SchemaFactory.createForClass(ConnectionViewDocument);
-// Looking a connection up for a domain's preview or import.
+// Looking a connection up for a domain.
 ConnectionViewSchema.index({ domain: 1, _id: 1 });

@@ -7,6 +7,6 @@ import { ConnectionViewsRepository } from './connection-views.repository';
 @Module({
   imports: [MongooseModule.forFeature([{ name: ConnectionViewDocument.name, schema: ConnectionViewSchema }])],
   providers: [ConnectionViewsRepository, ConnectionEventsConsumer],
-  exports: [ConnectionViewsRepository],
+  exports: [ConnectionViewsRepository, ConnectionEventsConsumer],
 })
 export class ConnectionViewsModule {}

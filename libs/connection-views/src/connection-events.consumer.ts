@@ -18,9 +18,13 @@ function assertSameDomain(value: { domain: string }, meta: MessageMetadata): voi
   }
 }
 
-/** Keeps the importer's view of connections in step with the connections service. */
+type DeletionListener = (domain: string, connectionId: string) => Promise<void>;
+
+/** Keeps the service's view of connections in step with the connections service. */
 @Injectable()
 export class ConnectionEventsConsumer {
+  private readonly deletionListeners: DeletionListener[] = [];
+
   constructor(
     consumer: KafkaConsumerService,
     private readonly views: ConnectionViewsRepository,
@@ -32,7 +36,15 @@ export class ConnectionEventsConsumer {
     consumer.subscribe(CONNECTION_DELETED_V1, async (value, meta) => {
       assertSameDomain(value, meta);
       await this.views.markDeleted(value.domain, value.connectionId, value.revision);
+      for (const listener of this.deletionListeners) {
+        await listener(value.domain, value.connectionId);
+      }
     });
+  }
+
+  /** Runs after a connection is deleted (e.g. to destroy its secrets); must be idempotent. */
+  onDeleted(listener: DeletionListener): void {
+    this.deletionListeners.push(listener);
   }
 
   private async onSnapshot(value: ConnectionSnapshot, meta: MessageMetadata): Promise<void> {
@@ -41,9 +53,7 @@ export class ConnectionEventsConsumer {
       _id: value.connectionId,
       domain: value.domain,
       title: value.title,
-      method: value.auth.method,
-      region: value.auth.region,
-      url: value.auth.url,
+      auth: { ...value.auth },
       status: value.status,
       revision: value.revision,
       deleted: false,
