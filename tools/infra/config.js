@@ -54,10 +54,14 @@ function readTimeout(env, name, fallbackSeconds) {
   if (raw === undefined || raw === '') return fallbackSeconds * 1000;
   const value = Number(raw);
   if (!Number.isFinite(value) || value <= 0) {
-    throw new InfraError(InfraErrorCode.INVALID_CONFIG, `${name}=${raw} is not a positive number of seconds.`, {
-      hint: `Set ${name} to e.g. ${fallbackSeconds}, or unset it.`,
-      details: { variable: name },
-    });
+    throw new InfraError(
+      InfraErrorCode.INVALID_CONFIG,
+      `${name}=${raw} is not a positive number of seconds.`,
+      {
+        hint: `Set ${name} to e.g. ${fallbackSeconds}, or unset it.`,
+        details: { variable: name },
+      },
+    );
   }
   return Math.round(value * 1000);
 }

@@ -50,7 +50,7 @@ function writeEnvFile(file, values) {
     .filter((key) => !KEY_ORDER.includes(key))
     .sort();
   const lines = [
-    '# Written by tools/infra (node tools/infra/cli.js up). Load into a shell with: set -a; . ./.infra/env; set +a',
+    `# Written by tools/infra (node tools/infra/cli.js up). Load into a shell with: set -a; . ${file}; set +a`,
     ...[...known, ...others].map((key) => `${key}=${values[key]}`),
   ];
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -63,13 +63,14 @@ function writeEnvFile(file, values) {
 /**
  * @param {string} file
  * @param {{set?: Record<string, string>, remove?: string[]}} change
- * @returns {Record<string, string>} the new content
+ * @returns {Record<string, string>} the new content; the file is deleted when nothing is left
  */
 function updateEnvFile(file, { set = {}, remove = [] }) {
   const values = parseEnvFile(file);
   for (const key of remove) delete values[key];
   Object.assign(values, set);
-  writeEnvFile(file, values);
+  if (Object.keys(values).length === 0) fs.rmSync(file, { force: true });
+  else writeEnvFile(file, values);
   return values;
 }
 

@@ -52,7 +52,10 @@ async function withLock(lockDir, { what, timeoutMs, log }, fn) {
   for (;;) {
     try {
       fs.mkdirSync(lockDir);
-      fs.writeFileSync(path.join(lockDir, 'owner.json'), JSON.stringify({ pid: process.pid, at: new Date() }));
+      fs.writeFileSync(
+        path.join(lockDir, 'owner.json'),
+        JSON.stringify({ pid: process.pid, at: new Date() }),
+      );
       break;
     } catch (error) {
       if (/** @type {NodeJS.ErrnoException} */ (error).code !== 'EEXIST') throw error;

@@ -55,7 +55,8 @@ function tcpExchange({ host, port, request, isComplete, timeoutMs = 2_000 }) {
     socket.on('data', (chunk) => {
       received = Buffer.concat([received, chunk]);
       if (isComplete(received)) {
-        socket.destroy();
+        // A clean FIN, not a reset: FerretDB logs a warning for every connection reset by its peer.
+        socket.end();
         resolve(received);
       }
     });

@@ -9,6 +9,7 @@ const { spawn } = require('node:child_process');
  * @property {number} pid
  * @property {string} startedAt ISO timestamp
  * @property {string} cmdMarker substring of /proc/<pid>/cmdline that identifies our server
+ * @property {number[]} ports the ports it was started on (settings may change between runs)
  */
 
 /**
@@ -59,6 +60,7 @@ function readPidFile(pidFile) {
   try {
     const record = JSON.parse(fs.readFileSync(pidFile, 'utf8'));
     if (!Number.isInteger(record.pid) || record.pid <= 1 || typeof record.cmdMarker !== 'string') return null;
+    if (!Array.isArray(record.ports)) return null;
     return record;
   } catch {
     return null;

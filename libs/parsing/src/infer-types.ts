@@ -1,0 +1,185 @@
+/** The types a dataset field can have. */
+export type FieldType = 'text' | 'int' | 'double' | 'boolean' | 'date' | 'datetime';
+export const FIELD_TYPES: readonly FieldType[] = ['text', 'int', 'double', 'boolean', 'date', 'datetime'];
+
+export type DecimalSeparator = '.' | ',';
+
+/** What one value looks like; `double_comma` is a decimal written with a comma (`3,14`). */
+export type ValueKind =
+  'empty' | 'int' | 'double' | 'double_comma' | 'boolean' | 'date' | 'datetime' | 'text';
+
+// A value only counts as a number when nothing would be lost by storing it as one (casting uses the
+// same patterns, so a later `01000` in an int column is rejected, not silently turned into 1000).
+// No leading zeros (`00123` is a postal code, not 123), no `+` (phone numbers), no `.5`.
+export const INT_PATTERN = /^-?(?:0|[1-9]\d*)$/;
+export const DECIMAL_DOT_PATTERN = /^-?(?:0|[1-9]\d*)(?:\.\d+(?:[eE][+-]?\d+)?|[eE][+-]?\d+)$/;
+export const DECIMAL_COMMA_PATTERN = /^-?(?:0|[1-9]\d*),\d+$/;
+const BOOLEAN_WORDS = /^(?:true|false|yes|no)$/i;
+
+export const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+export const DAY_FIRST_DATE = /^(\d{2})\/(\d{2})\/(\d{4})$/;
+export const ISO_DATETIME =
+  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+
+function daysInMonth(year: number, month: number): number {
+  return month === 2
+    ? year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)
+      ? 29
+      : 28
+    : month === 4 || month === 6 || month === 9 || month === 11
+      ? 30
+      : 31;
+}
+
+export function isValidCalendarDate(year: number, month: number, day: number): boolean {
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+}
+
+/** Year, month, day of `YYYY-MM-DD` or `DD/MM/YYYY` (day first, as in Europe), undefined otherwise. */
+export function parseDateParts(value: string): [number, number, number] | undefined {
+  let match = ISO_DATE.exec(value);
+  if (match !== null) {
+    const parts: [number, number, number] = [+match[1], +match[2], +match[3]];
+    return isValidCalendarDate(...parts) ? parts : undefined;
+  }
+  match = DAY_FIRST_DATE.exec(value);
+  if (match !== null) {
+    const parts: [number, number, number] = [+match[3], +match[2], +match[1]];
+    return isValidCalendarDate(...parts) ? parts : undefined;
+  }
+  return undefined;
+}
+
+/** Milliseconds since the epoch of an ISO 8601 date-time (UTC when it has no zone), undefined when invalid. */
+export function parseIsoDatetime(value: string): number | undefined {
+  const match = ISO_DATETIME.exec(value);
+  if (match === null) {
+    return undefined;
+  }
+  const year = +match[1];
+  const month = +match[2];
+  const day = +match[3];
+  const hour = +match[4];
+  const minute = +match[5];
+  const second = match[6] === undefined ? 0 : +match[6];
+  if (!isValidCalendarDate(year, month, day) || hour > 23 || minute > 59 || second > 59) {
+    return undefined;
+  }
+  const milliseconds = match[7] === undefined ? 0 : Math.floor(+`0.${match[7]}` * 1000);
+  let offsetMinutes = 0;
+  const zone = match[8];
+  if (zone !== undefined && zone !== 'Z' && zone !== 'z') {
+    const digits = zone.slice(1).replace(':', '');
+    const zoneHours = +digits.slice(0, 2);
+    const zoneMinutes = digits.length > 2 ? +digits.slice(2) : 0;
+    if (zoneHours > 23 || zoneMinutes > 59) {
+      return undefined;
+    }
+    offsetMinutes = (zone[0] === '-' ? -1 : 1) * (zoneHours * 60 + zoneMinutes);
+  }
+  return utcMilliseconds(year, month, day, hour, minute, second, milliseconds) - offsetMinutes * 60_000;
+}
+
+/** Date.UTC maps years 0–99 onto 1900–1999; this does not. */
+export function utcMilliseconds(
+  year: number,
+  month: number,
+  day: number,
+  hour = 0,
+  minute = 0,
+  second = 0,
+  milliseconds = 0,
+): number {
+  const date = new Date(Date.UTC(2000, month - 1, day, hour, minute, second, milliseconds));
+  date.setUTCFullYear(year);
+  return date.getTime();
+}
+
+function isWhitespace(code: number): boolean {
+  return code === 0x20 || code === 0x09 || code === 0xa0;
+}
+
+/** The value without surrounding spaces/tabs; cheap when there are none (the usual case). */
+export function trimValue(value: string): string {
+  return value.length > 0 &&
+    (isWhitespace(value.charCodeAt(0)) || isWhitespace(value.charCodeAt(value.length - 1)))
+    ? value.trim()
+    : value;
+}
+
+/**
+ * Classifies one raw value. `allowDecimalComma` is true when the delimiter is not a comma: then
+ * `3,14` is a decimal (French, German… files use `;` as delimiter precisely for this reason).
+ */
+export function classifyValue(raw: string, allowDecimalComma: boolean): ValueKind {
+  const value = trimValue(raw);
+  if (value === '') {
+    return 'empty';
+  }
+  const first = value.charCodeAt(0);
+  if ((first >= 0x30 && first <= 0x39) || first === 0x2d) {
+    if (INT_PATTERN.test(value)) {
+      // Digits beyond 2^53 lose precision as numbers: identifiers like these stay text.
+      return Number.isSafeInteger(Number(value)) ? 'int' : 'text';
+    }
+    if (DECIMAL_DOT_PATTERN.test(value)) {
+      return Number.isFinite(Number(value)) ? 'double' : 'text';
+    }
+    if (allowDecimalComma && DECIMAL_COMMA_PATTERN.test(value)) {
+      return 'double_comma';
+    }
+    if (parseDateParts(value) !== undefined) {
+      return 'date';
+    }
+    if (parseIsoDatetime(value) !== undefined) {
+      return 'datetime';
+    }
+    return 'text';
+  }
+  return BOOLEAN_WORDS.test(value) ? 'boolean' : 'text';
+}
+
+export interface InferredType {
+  type: FieldType;
+  /** Only for `double`: the decimal separator the values use. */
+  decimalSeparator?: DecimalSeparator;
+}
+
+/** Accumulates the kinds of a column's values; cheap enough to feed every sampled value. */
+export class ColumnTypeAccumulator {
+  private readonly kinds = new Set<ValueKind>();
+
+  constructor(private readonly allowDecimalComma: boolean) {}
+
+  add(value: string): void {
+    this.kinds.add(classifyValue(value, this.allowDecimalComma));
+  }
+
+  /**
+   * Rules: only empty values → text; ints → int; ints and decimals → double (a column mixing `.`
+   * and `,` decimals → text); booleans (true/false/yes/no, not 0/1: those are ints) → boolean;
+   * dates → date; dates and date-times → datetime; anything else → text.
+   */
+  result(): InferredType {
+    const kinds = new Set(this.kinds);
+    kinds.delete('empty');
+    const only = (...allowed: ValueKind[]): boolean =>
+      kinds.size > 0 && [...kinds].every((kind) => allowed.includes(kind));
+    if (only('int')) return { type: 'int' };
+    if (only('int', 'double')) return { type: 'double', decimalSeparator: '.' };
+    if (only('int', 'double_comma')) return { type: 'double', decimalSeparator: ',' };
+    if (only('boolean')) return { type: 'boolean' };
+    if (only('date')) return { type: 'date' };
+    if (only('date', 'datetime')) return { type: 'datetime' };
+    return { type: 'text' };
+  }
+}
+
+/** The type of a column from sample values; see {@link ColumnTypeAccumulator.result} for the rules. */
+export function inferFieldType(values: Iterable<string>, allowDecimalComma = false): InferredType {
+  const accumulator = new ColumnTypeAccumulator(allowDecimalComma);
+  for (const value of values) {
+    accumulator.add(value);
+  }
+  return accumulator.result();
+}
