@@ -148,7 +148,7 @@ async function test() {
     const graph = run('npx', ['nx', 'show', 'projects'], { stdio: ['ignore', 'ignore', 'inherit'] });
     return graph.ok ? run('npx', ['eslint', '.', '--max-warnings=0']) : graph;
   });
-  step('build', () => run('npx', ['tsc', '-p', 'tsconfig.build.json']));
+  step('build', () => run(process.execPath, ['tools/build.mjs']));
   step('docker-compose (for the compose check)', ensureDockerCompose);
   step('unit tests', () => run('npx', ['jest', '-c', 'jest.config.cjs', '--ci']));
   let started = [];

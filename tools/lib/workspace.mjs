@@ -40,7 +40,7 @@ export function ensureDependencies() {
 }
 
 export function build() {
-  if (!run('npx', ['tsc', '-p', 'tsconfig.build.json']).ok) {
+  if (!run(process.execPath, ['tools/build.mjs']).ok) {
     throw new Error('The build failed (see the TypeScript errors above)');
   }
 }

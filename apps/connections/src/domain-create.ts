@@ -1,6 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import { ConfigValidationError, JsonLogger, loadConfig } from '@s3c/nest-kit';
-import { AppModule } from './app.module';
+import { DomainAdminModule } from './app.module';
 import { ConnectionsConfig } from './connections.config';
 import { DomainsService } from './domains/domains.service';
 
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   }
   const config = loadConfig(ConnectionsConfig);
   const logger = new JsonLogger('domain-create', 'warn', (line) => process.stderr.write(line));
-  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, logger), { logger });
+  const app = await NestFactory.createApplicationContext(DomainAdminModule.forRoot(config, logger), { logger });
   try {
     const issued = await app.get(DomainsService).issueKey(domain);
     process.stdout.write(

@@ -67,7 +67,10 @@ describe('connections end to end (REST, Kafka, credential broker, local AWS with
     return Role?.Arn ?? '';
   }
 
-  async function createIamUser(actions: string[]): Promise<{ accessKeyId: string; secretAccessKey: string }> {
+  async function createIamUser(
+    actions: string[],
+    resources = [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
+  ): Promise<{ accessKeyId: string; secretAccessKey: string }> {
     const userName = uniqueName('s3-reader');
     await admin.iam.send(new CreateUserCommand({ UserName: userName }));
     await admin.iam.send(
@@ -76,7 +79,7 @@ describe('connections end to end (REST, Kafka, credential broker, local AWS with
         PolicyName: 'read',
         PolicyDocument: JSON.stringify({
           Version: '2012-10-17',
-          Statement: [{ Effect: 'Allow', Action: actions, Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`] }],
+          Statement: [{ Effect: 'Allow', Action: actions, Resource: resources }],
         }),
       }),
     );
@@ -205,7 +208,10 @@ describe('connections end to end (REST, Kafka, credential broker, local AWS with
     });
 
     it('should report a missing bucket with NO_SUCH_BUCKET', async () => {
-      const created = await sigv4(`${environment.awsEndpoint}/${uniqueName('nobucket')}/test.csv`, reader.accessKeyId, reader.secretAccessKey);
+      // Without permission on a bucket, S3 answers AccessDenied whether it exists or not: this reader may read any.
+      const anyBucketReader = await createIamUser(['s3:GetObject', 's3:ListBucket'], ['*']);
+
+      const created = await sigv4(`${environment.awsEndpoint}/${uniqueName('nobucket')}/test.csv`, anyBucketReader.accessKeyId, anyBucketReader.secretAccessKey);
 
       expect(created.body.status_reason?.code).toBe('NO_SUCH_BUCKET');
     });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { AccessProblem, AuthErrorCode, isAuthException, toAccessProblem } from './auth.exception';
 import { assumeRole, MIN_SESSION_DURATION_SECONDS, roleSessionName } from './assume-role';
 import { diagnoseAwsError, DiagnosisContext } from './aws-error.diagnosis';
@@ -49,15 +50,15 @@ export interface ConnectionAccessDependencies {
   platformIdentity?: { get(): Promise<PlatformIdentityInfo> };
   /** Builds a probe client; the caller binds the egress guard, timeouts and attempts (see createS3Client). */
   createS3Client: (request: S3ClientRequest) => S3ClientLike & { destroy?: () => void };
-  /**
-   * Whether to check that the role refuses callers without the external ID (default true). Only
-   * for emulators that do not evaluate a missing external ID against the trust policy.
-   */
-  checkExternalIdEnforcement?: boolean;
 }
 
 export type ConnectionValidationResult =
   { status: 'valid'; object?: ObjectMetadata } | { status: 'invalid'; reason: AccessProblem };
+
+/** An external ID no tenant holds. */
+function decoyExternalId(): string {
+  return `ods-decoy-${randomUUID()}`;
+}
 
 function invalid(reason: AccessProblem): ConnectionValidationResult {
   return { status: 'invalid', reason };
@@ -153,26 +154,28 @@ async function validateIamRole(
     return invalid(diagnoseAwsError(error, context));
   }
 
-  if (dependencies.checkExternalIdEnforcement ?? true) {
-    // The confused-deputy check: a role the platform can assume without the external ID could be used on behalf of any tenant.
-    try {
-      await assumeRole(dependencies.sts, {
-        roleArn,
-        sessionName,
-        durationSeconds: MIN_SESSION_DURATION_SECONDS,
-      });
-      return invalid({
-        code: AuthErrorCode.EXTERNAL_ID_NOT_ENFORCED,
-        message:
-          'The role identified by role_arn can be assumed without the external ID, so another platform customer could use it.',
-        hint: `Add this condition to the statement of the role's trust policy that allows the ODS AWS account: "Condition": ${JSON.stringify(externalIdCondition(request.externalId))}.`,
-        retryable: false,
-      });
-    } catch (error) {
-      const refusal = diagnoseAwsError(error, context);
-      if (refusal.code !== AuthErrorCode.ROLE_NOT_ASSUMABLE) {
-        return invalid(refusal);
-      }
+  // The confused-deputy check: can the platform assume the role with an external ID that is not this
+  // connection's, as it would on behalf of another tenant? A decoy ID rather than none at all, because a
+  // trust policy without the condition ignores whatever ID is sent, and because emulators (moto) let a
+  // missing ID pass a condition that AWS would enforce.
+  try {
+    await assumeRole(dependencies.sts, {
+      roleArn,
+      externalId: decoyExternalId(),
+      sessionName,
+      durationSeconds: MIN_SESSION_DURATION_SECONDS,
+    });
+    return invalid({
+      code: AuthErrorCode.EXTERNAL_ID_NOT_ENFORCED,
+      message:
+        "The role identified by role_arn can be assumed without this connection's external ID, so another platform customer could use it.",
+      hint: `Add this condition to the statement of the role's trust policy that allows the ODS AWS account: "Condition": ${JSON.stringify(externalIdCondition(request.externalId))}.`,
+      retryable: false,
+    });
+  } catch (error) {
+    const refusal = diagnoseAwsError(error, context);
+    if (refusal.code !== AuthErrorCode.ROLE_NOT_ASSUMABLE) {
+      return invalid(refusal);
     }
   }
 

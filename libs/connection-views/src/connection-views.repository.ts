@@ -37,6 +37,11 @@ export class ConnectionViewsRepository {
       .exec();
   }
 
+  /** Any state of a connection, deleted or not and whatever its domain: for ownership checks. */
+  findAny(connectionId: string): Promise<ConnectionView | null> {
+    return this.model.findOne({ _id: connectionId }).lean<ConnectionView>().exec();
+  }
+
   findOne(domain: string, connectionId: string): Promise<ConnectionView | null> {
     return this.model.findOne({ _id: connectionId, domain, deleted: false }).lean<ConnectionView>().exec();
   }

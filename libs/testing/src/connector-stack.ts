@@ -53,6 +53,7 @@ export class ConnectorStack {
       cwd: REPO_ROOT,
       env: { ...process.env, ...this.env, LOG_LEVEL: 'warn' },
       encoding: 'utf8',
+      timeout: 60_000,
     });
     return output.trim().split('\n').at(-1) ?? '';
   }

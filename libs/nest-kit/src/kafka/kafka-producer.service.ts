@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { type IHeaders, type Kafka, type Producer } from 'kafkajs';
+import { Partitioners, type IHeaders, type Kafka, type Producer } from 'kafkajs';
 import { validatePayload, type MessageContract } from '@s3c/contracts';
 import { JsonLogger } from '../logging/json-logger';
 import { KAFKA_CLIENT } from './kafka.tokens';
@@ -18,7 +18,12 @@ export class KafkaProducerService implements OnApplicationShutdown {
     @Inject(KAFKA_CLIENT) kafka: Kafka,
     private readonly logger: JsonLogger,
   ) {
-    this.producer = kafka.producer({ allowAutoTopicCreation: true, retry: { retries: 5 } });
+    this.producer = kafka.producer({
+      allowAutoTopicCreation: true,
+      retry: { retries: 5 },
+      // Murmur2 on the key, as the Java client: one connection's or dataset's messages share a partition.
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     this.producer.on(this.producer.events.DISCONNECT, () => {
       this.connecting = undefined;
     });

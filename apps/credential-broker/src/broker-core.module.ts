@@ -1,0 +1,21 @@
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { PlatformAws } from './aws/platform-aws';
+import { CredentialBrokerConfig } from './credential-broker.config';
+import { createKeyEncryptionKeyProvider, KEY_ENCRYPTION_KEYS, loadSealingKeys, SEALING_KEYS } from './keys/broker-keys';
+
+/** What only the broker holds: the platform's AWS identity, the sealing key pair, the key-encryption keys. */
+@Global()
+@Module({})
+export class BrokerCoreModule {
+  static forRoot(config: CredentialBrokerConfig): DynamicModule {
+    return {
+      module: BrokerCoreModule,
+      providers: [
+        { provide: PlatformAws, useValue: new PlatformAws(config) },
+        { provide: SEALING_KEYS, useFactory: () => loadSealingKeys(config) },
+        { provide: KEY_ENCRYPTION_KEYS, useFactory: () => createKeyEncryptionKeyProvider(config) },
+      ],
+      exports: [PlatformAws, SEALING_KEYS, KEY_ENCRYPTION_KEYS],
+    };
+  }
+}
