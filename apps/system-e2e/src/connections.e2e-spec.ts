@@ -296,7 +296,7 @@ describe('connections end to end (REST, Kafka, credential broker, local AWS with
     it('should store only ciphertext in the credential broker', async () => {
       const connection = await mongoose.createConnection(environment.mongodbUri, { dbName: stack.env.CREDENTIAL_BROKER_DATABASE }).asPromise();
       try {
-        const documents = await connection.db!.collection('connection_secrets').find({}).toArray();
+        const documents = await connection.collection('connection_secrets').find({}).toArray();
         expect(documents.length).toBeGreaterThan(0);
         expect(JSON.stringify(documents)).not.toContain(CANARY_SECRET);
       } finally {

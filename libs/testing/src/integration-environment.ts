@@ -87,7 +87,6 @@ interface InfraApi {
 
 function loadInfra(): InfraApi {
   // tools/infra is plain CommonJS without dependencies, shared with the run and test commands.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require(path.join(REPO_ROOT, 'tools/infra/index.js')) as InfraApi;
 }
 
