@@ -9,3 +9,5 @@ export * from './events/connection/connection.events';
 export * from './events/credentials/sealed-envelope';
 export * from './events/credentials/credentials.requests';
 export * from './events/credentials/api-key.events';
+export * from './events/import/import.events';
+export * from './events/dataset/dataset.events';
