@@ -1,4 +1,4 @@
-import { IsInt, IsString, Max, Min } from 'class-validator';
+import { IsInt, IsNumber, IsString, Max, Min } from 'class-validator';
 import { BaseServiceConfig } from '@s3c/nest-kit';
 
 export class DatasetImportConfig extends BaseServiceConfig {
@@ -7,6 +7,34 @@ export class DatasetImportConfig extends BaseServiceConfig {
 
   @IsString()
   DATASET_IMPORT_DATABASE: string = 's3c_datasets';
+
+  /** Imports one instance runs at the same time. */
+  @IsInt() @Min(1) @Max(32)
+  IMPORT_CONCURRENCY: number = 2;
+
+  /** Rows per write to the store (and per checkpoint). */
+  @IsInt() @Min(10) @Max(100_000)
+  IMPORT_BATCH_SIZE: number = 2000;
+
+  /** An import fails when more than this share of its rows is rejected (0–1). */
+  @IsNumber() @Min(0) @Max(1)
+  IMPORT_MAX_REJECTED_RATIO: number = 0.1;
+
+  /** Progress events: at most one per this many milliseconds... */
+  @IsInt() @Min(100)
+  IMPORT_PROGRESS_INTERVAL_MS: number = 1000;
+
+  /** ...and per this many rows. */
+  @IsInt() @Min(1)
+  IMPORT_PROGRESS_EVERY_ROWS: number = 10_000;
+
+  /** A worker that stops renewing its lease this long is presumed dead and its import is taken over. */
+  @IsInt() @Min(2000)
+  IMPORT_LEASE_MS: number = 15_000;
+
+  /** A body that sends nothing for this long is cut and resumed from the last checkpoint. */
+  @IsInt() @Min(1000)
+  IMPORT_IDLE_TIMEOUT_MS: number = 30_000;
 
   /** Consumer group of the importer; instances of one deployment share it. */
   @IsString()

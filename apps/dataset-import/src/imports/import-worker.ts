@@ -1,0 +1,75 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { Model } from 'mongoose';
+import { JsonLogger } from '@s3c/nest-kit';
+import { DatasetImportConfig } from '../dataset-import.config';
+import { ImportDocument } from './import.schema';
+import { ImportRunner } from './import-runner';
+
+const POLL_MS = 500;
+
+/**
+ * Runs queued imports outside the Kafka consumer (a long import must not hold a partition): claims an
+ * import with a lease, renews the lease while it runs, and leaves it to whoever comes next if it dies.
+ */
+@Injectable()
+export class ImportWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+  readonly workerId = `${process.pid}-${randomUUID().slice(0, 8)}`;
+  private readonly running = new Map<string, Promise<void>>();
+  private timer?: NodeJS.Timeout;
+  private stopping = false;
+  private readonly abort = new AbortController();
+
+  constructor(
+    @InjectModel(ImportDocument.name) private readonly imports: Model<ImportDocument>,
+    private readonly runner: ImportRunner,
+    private readonly config: DatasetImportConfig,
+    private readonly logger: JsonLogger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.fill(), POLL_MS);
+  }
+
+  private async fill(): Promise<void> {
+    while (!this.stopping && this.running.size < this.config.IMPORT_CONCURRENCY) {
+      const claimed = await this.claim().catch((error: unknown) => {
+        this.logger.event('warn', 'Could not look for imports to run', { error }, 'ImportWorker');
+        return null;
+      });
+      if (!claimed) {
+        return;
+      }
+      const run = this.runner
+        .run(claimed, this.workerId, this.abort.signal)
+        .catch((error: unknown) => this.logger.event('error', 'Import run crashed', { importId: claimed._id, error }, 'ImportWorker'))
+        .finally(() => this.running.delete(claimed._id));
+      this.running.set(claimed._id, run);
+    }
+  }
+
+  /** Takes the oldest import that is queued, or running under an expired lease (its worker died). */
+  private claim(): Promise<ImportDocument | null> {
+    const now = new Date();
+    return this.imports
+      .findOneAndUpdate(
+        {
+          status: { $in: ['queued', 'running'] },
+          $or: [{ leaseExpiresAt: { $exists: false } }, { leaseExpiresAt: { $lt: now } }],
+        },
+        { $set: { leaseOwner: this.workerId, leaseExpiresAt: new Date(now.getTime() + this.config.IMPORT_LEASE_MS) }, $inc: { attempts: 1 } },
+        { new: true, sort: { requestedAt: 1 } },
+      )
+      .lean<ImportDocument>()
+      .exec();
+  }
+
+  /** SIGTERM: stop claiming, let runs checkpoint their in-flight batch and release their lease. */
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.timer);
+    this.abort.abort();
+    await Promise.allSettled(this.running.values());
+  }
+}
