@@ -76,7 +76,7 @@ export class ApiClient {
 
   constructor(
     private readonly baseUrl: string,
-    private readonly apiKey?: string,
+    readonly apiKey?: string,
   ) {}
 
   async call<T = Record<string, unknown>>(method: string, route: string, body?: unknown): Promise<ApiAnswer<T>> {

@@ -1,0 +1,114 @@
+import { CreateAccessKeyCommand, CreateUserCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
+import { CreateBucketCommand, PutObjectCommand, type BucketLocationConstraint } from '@aws-sdk/client-s3';
+import mongoose from 'mongoose';
+import { ApiClient, AppProcess, ConnectorStack, localAwsClients, uniqueName, waitFor } from '@s3c/testing';
+
+const ROWS = 150_000;
+
+interface ImportBody {
+  import_id: string;
+  status: string;
+  rows: number;
+  records: number;
+  error: { code: string } | null;
+}
+
+function largeCsv(rows: number): Buffer {
+  const lines = ['id,name,amount,day,comment'];
+  for (let index = 0; index < rows; index += 1) {
+    lines.push(`${index},"Name, ${index}",${(index * 0.37).toFixed(2)},2024-01-${String((index % 28) + 1).padStart(2, '0')},"line with ""quotes"" ${index}"`);
+  }
+  return Buffer.from(`${lines.join('\n')}\n`);
+}
+
+describe('an import survives its importer being killed', () => {
+  // Small batches and a short lease: many checkpoints, and a quick takeover by the restarted importer.
+  const stack = new ConnectorStack({ IMPORT_BATCH_SIZE: '1000', IMPORT_LEASE_MS: '3000' });
+  const { environment } = stack;
+  const admin = localAwsClients(environment, environment.adminCredentials);
+  const bucket = uniqueName('large');
+  let datasets: ApiClient;
+  let importer: AppProcess;
+
+  beforeAll(async () => {
+    await stack.start();
+    const key = stack.createDomainKey(uniqueName('resume').slice(0, 40));
+    const connections = new ApiClient(stack.apps.connections.baseUrl, key);
+    datasets = new ApiClient(stack.apps['dataset-import'].baseUrl, key);
+    importer = stack.apps['dataset-import'];
+    await admin.s3.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: environment.awsRegion as BucketLocationConstraint } }));
+    await admin.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'large.csv', Body: largeCsv(ROWS) }));
+    const userName = uniqueName('reader');
+    await admin.iam.send(new CreateUserCommand({ UserName: userName }));
+    await admin.iam.send(
+      new PutUserPolicyCommand({
+        UserName: userName,
+        PolicyName: 'read',
+        PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['s3:GetObject'], Resource: [`arn:aws:s3:::${bucket}/*`] }] }),
+      }),
+    );
+    const { AccessKey } = await admin.iam.send(new CreateAccessKeyCommand({ UserName: userName }));
+    const created = await connections.call<{ id: string }>('POST', '/api/v1/connections', {
+      title: 'Large',
+      type: 's3',
+      auth: { method: 'sigv4', url: `${environment.awsEndpoint}/${bucket}/large.csv`, region: environment.awsRegion, access_key: AccessKey?.AccessKeyId, secret_access_key: AccessKey?.SecretAccessKey },
+    });
+    await waitFor(async () => (await datasets.call('POST', '/api/v1/sources/preview', { connection_id: created.body.id })).status === 200, {
+      what: 'the importer to know the connection',
+    });
+    const dataset = await datasets.call<{ dataset_id: string; import: ImportBody }>('POST', '/api/v1/datasets', {
+      title: 'Large file',
+      source: { connection_id: created.body.id },
+    });
+    datasetId = dataset.body.dataset_id;
+    importId = dataset.body.import.import_id;
+  }, 180_000);
+
+  let datasetId: string;
+  let importId: string;
+
+  afterAll(async () => {
+    await stack.stop();
+    await importer?.stop();
+  });
+
+  it('should finish with exactly the rows of the file after a SIGKILL mid-import', async () => {
+    const before = await waitFor(
+      async () => {
+        const state = await datasets.call<ImportBody>('GET', `/api/v1/datasets/${datasetId}/imports/${importId}`);
+        return state.body.rows >= 10_000 ? state.body : undefined;
+      },
+      { timeoutMs: 120_000, intervalMs: 50, what: 'the import to be under way' },
+    );
+    expect(before.status).toBe('running');
+
+    await stack.apps['dataset-import'].stop('SIGKILL');
+    importer = await new AppProcess('dataset-import', stack.env).start();
+    const restarted = new ApiClient(importer.baseUrl, datasets.apiKey);
+
+    const finished = await waitFor(
+      async () => {
+        const state = await restarted.call<ImportBody>('GET', `/api/v1/datasets/${datasetId}/imports/${importId}`);
+        return ['succeeded', 'failed'].includes(state.body.status) ? state.body : undefined;
+      },
+      { timeoutMs: 300_000, what: 'the resumed import to finish' },
+    );
+    expect(finished).toMatchObject({ status: 'succeeded', rows: ROWS, records: ROWS, error: null });
+    const dataset = await restarted.call<{ record_count: number }>('GET', `/api/v1/datasets/${datasetId}`);
+    expect(dataset.body.record_count).toBe(ROWS);
+
+    // No duplicate and no gap: one stored record per position 0…ROWS-1.
+    const store = await mongoose.createConnection(environment.mongodbUri, { dbName: stack.env.DATASET_IMPORT_DATABASE }).asPromise();
+    try {
+      const records = store.collection('records');
+      const [count, first, last] = await Promise.all([
+        records.countDocuments({ i: importId }),
+        records.find({ i: importId }).sort({ s: 1 }).limit(1).next(),
+        records.find({ i: importId }).sort({ s: -1 }).limit(1).next(),
+      ]);
+      expect([count, first?.s, last?.s, last?.v]).toEqual([ROWS, 0, ROWS - 1, expect.objectContaining({ id: ROWS - 1 })]);
+    } finally {
+      await store.close();
+    }
+  });
+});
