@@ -22,27 +22,41 @@ describe('the key rotation command (broker:rotate-kek) against the running conne
 
   /** The built command, with the broker's environment, as `npm run broker:rotate-kek` runs it. */
   function rotateKek(...args: string[]): { status: number | null; lines: string[]; stderr: string } {
-    const result = spawnSync(process.execPath, [path.join(ROOT, 'dist/apps/credential-broker/src/rotate-kek.js'), ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...stack.env, LOG_LEVEL: 'warn' },
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+    const result = spawnSync(
+      process.execPath,
+      [path.join(ROOT, 'dist/apps/credential-broker/src/rotate-kek.js'), ...args],
+      {
+        cwd: ROOT,
+        env: { ...process.env, ...stack.env, LOG_LEVEL: 'warn' },
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
     return { status: result.status, lines: result.stdout.trim().split('\n'), stderr: result.stderr };
   }
 
   beforeAll(async () => {
     await stack.start();
     api = new ApiClient(stack.apps.connections.baseUrl, stack.createDomainKey(uniqueName('mvdomain')));
-    await admin.s3.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: environment.awsRegion as BucketLocationConstraint } }));
-    await admin.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'test.csv', Body: 'name;price\napple;1.5\n' }));
+    await admin.s3.send(
+      new CreateBucketCommand({
+        Bucket: bucket,
+        CreateBucketConfiguration: { LocationConstraint: environment.awsRegion as BucketLocationConstraint },
+      }),
+    );
+    await admin.s3.send(
+      new PutObjectCommand({ Bucket: bucket, Key: 'test.csv', Body: 'name;price\napple;1.5\n' }),
+    );
     const userName = uniqueName('s3-reader');
     await admin.iam.send(new CreateUserCommand({ UserName: userName }));
     await admin.iam.send(
       new PutUserPolicyCommand({
         UserName: userName,
         PolicyName: 'read',
-        PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['s3:GetObject'], Resource: [`arn:aws:s3:::${bucket}/*`] }] }),
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: ['s3:GetObject'], Resource: [`arn:aws:s3:::${bucket}/*`] }],
+        }),
       }),
     );
     const { AccessKey } = await admin.iam.send(new CreateAccessKeyCommand({ UserName: userName }));

@@ -13,10 +13,14 @@ interface CapturedHttpRequest {
 class RequestCaptured extends Error {}
 
 function escape(value: string): string {
-  return encodeURIComponent(value).replace(/[!'()*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
+  return encodeURIComponent(value).replace(
+    /[!'()*]/g,
+    (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
 }
 
-function queryString(query: CapturedHttpRequest['query'] = {}): string {
+/** The query as SigV4 canonicalises it (sorted names, RFC 3986 escaping), so the URL matches what was signed. */
+export function toQueryString(query: CapturedHttpRequest['query'] = {}): string {
   const parts = Object.keys(query)
     .sort()
     .flatMap((name) => {
@@ -42,7 +46,10 @@ export interface ObjectRequestInput {
  * the endpoint (virtual-hosted or path style), adds custom headers and signs; the finished request is
  * captured right after signing. Whoever sends it needs no credential, and can change nothing it covers.
  */
-export async function signObjectRequest(client: S3Client, input: ObjectRequestInput): Promise<{ url: string; headers: Record<string, string> }> {
+export async function signObjectRequest(
+  client: S3Client,
+  input: ObjectRequestInput,
+): Promise<{ url: string; headers: Record<string, string> }> {
   const params = {
     Bucket: input.bucket,
     Key: input.key,
@@ -69,6 +76,11 @@ export async function signObjectRequest(client: S3Client, input: ObjectRequestIn
     throw new Error('The S3 request was not captured after signing');
   }
   const port = captured.port ? `:${captured.port}` : '';
-  const headers = Object.fromEntries(Object.entries(captured.headers).filter(([name]) => name.toLowerCase() !== 'host'));
-  return { url: `${captured.protocol}//${captured.hostname}${port}${captured.path}${queryString(captured.query)}`, headers };
+  const headers = Object.fromEntries(
+    Object.entries(captured.headers).filter(([name]) => name.toLowerCase() !== 'host'),
+  );
+  return {
+    url: `${captured.protocol}//${captured.hostname}${port}${captured.path}${toQueryString(captured.query)}`,
+    headers,
+  };
 }

@@ -15,6 +15,5 @@ export class ConnectionSecretDocument {
   updatedAt!: Date;
 }
 
+// No secondary index: secrets are read by _id, and the re-encryption run walks them all in _id order.
 export const ConnectionSecretSchema = SchemaFactory.createForClass(ConnectionSecretDocument);
-// The re-encryption run walks the secrets wrapped by an old key.
-ConnectionSecretSchema.index({ 'secretAccessKey.kid': 1 });

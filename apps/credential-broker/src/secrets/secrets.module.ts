@@ -1,15 +1,10 @@
-import { Global, Module, type OnModuleInit } from '@nestjs/common';
-import { MongooseModule } from '@nestjs/mongoose';
+import { Module, type OnModuleInit } from '@nestjs/common';
 import { ConnectionEventsConsumer, ConnectionViewsModule } from '@s3c/connection-views';
-import { ConnectionSecretDocument, ConnectionSecretSchema } from './connection-secret.schema';
 import { ConnectionSecretsService } from './connection-secrets.service';
+import { SecretsStoreModule } from './secrets-store.module';
 
-@Global()
-@Module({
-  imports: [ConnectionViewsModule, MongooseModule.forFeature([{ name: ConnectionSecretDocument.name, schema: ConnectionSecretSchema }])],
-  providers: [ConnectionSecretsService],
-  exports: [ConnectionSecretsService],
-})
+/** The secrets as the running broker keeps them: stored, and destroyed with their connection. */
+@Module({ imports: [SecretsStoreModule, ConnectionViewsModule] })
 export class SecretsModule implements OnModuleInit {
   constructor(
     private readonly secrets: ConnectionSecretsService,

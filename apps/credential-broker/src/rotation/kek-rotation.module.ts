@@ -1,0 +1,24 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { ConfigModule, HealthModule, type JsonLogger, LoggingModule, StoreModule } from '@s3c/nest-kit';
+import { BrokerCoreModule } from '../broker-core.module';
+import { CredentialBrokerConfig } from '../credential-broker.config';
+import { SecretsStoreModule } from '../secrets/secrets-store.module';
+
+/** Only what re-encrypting the stored secrets needs: the store and the keys, no Kafka consumer. */
+@Module({})
+export class KekRotationModule {
+  static forRoot(config: CredentialBrokerConfig, logger: JsonLogger): DynamicModule {
+    return {
+      module: KekRotationModule,
+      imports: [
+        LoggingModule.forRoot(logger),
+        ConfigModule.forRoot(CredentialBrokerConfig, config),
+        // The store's readiness check registers itself with the health registry.
+        HealthModule,
+        StoreModule.forRoot({ uri: config.MONGODB_URI, dbName: config.CREDENTIAL_BROKER_DATABASE }),
+        BrokerCoreModule.forRoot(config),
+        SecretsStoreModule,
+      ],
+    };
+  }
+}
