@@ -19,7 +19,7 @@ function freePort() {
   });
 }
 
-export async function startStack(extraEnv = {}) {
+export async function startStack(extraEnv = {}, importerNodeArgs = []) {
   const run = `bench_${Date.now().toString(36)}`;
   const env = {
     ...appEnvironment(),
@@ -36,7 +36,7 @@ export async function startStack(extraEnv = {}) {
   const apps = {};
   for (const name of Object.keys(PORT_VARIABLES)) {
     const port = await freePort();
-    const child = spawn(process.execPath, [path.join(ROOT, 'dist/apps', name, 'src/main.js')], {
+    const child = spawn(process.execPath, [...(name === 'dataset-import' ? importerNodeArgs : []), path.join(ROOT, 'dist/apps', name, 'src/main.js')], {
       cwd: ROOT,
       env: { ...env, [PORT_VARIABLES[name]]: String(port) },
       stdio: ['ignore', 'ignore', 'inherit'],
