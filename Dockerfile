@@ -4,15 +4,17 @@ FROM node:20-bookworm-slim AS build
 WORKDIR /repo
 COPY package.json package-lock.json ./
 COPY libs/auth/package.json libs/auth/
+COPY libs/connection-views/package.json libs/connection-views/
 COPY libs/contracts/package.json libs/contracts/
 COPY libs/nest-kit/package.json libs/nest-kit/
 COPY libs/parsing/package.json libs/parsing/
 COPY libs/testing/package.json libs/testing/
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.base.json tsconfig.build.json ./
+COPY tools/build.mjs tools/
 COPY apps apps
 COPY libs libs
-RUN npx tsc -p tsconfig.build.json
+RUN node tools/build.mjs
 
 FROM node:20-bookworm-slim AS runtime
 ARG APP
@@ -20,6 +22,7 @@ ENV NODE_ENV=production APP=${APP}
 WORKDIR /srv
 COPY package.json package-lock.json ./
 COPY --from=build /repo/libs/auth/package.json libs/auth/
+COPY --from=build /repo/libs/connection-views/package.json libs/connection-views/
 COPY --from=build /repo/libs/contracts/package.json libs/contracts/
 COPY --from=build /repo/libs/nest-kit/package.json libs/nest-kit/
 COPY --from=build /repo/libs/parsing/package.json libs/parsing/
