@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ConnectionViewsModule } from '@s3c/connection-views';
-import { ConfigModule, HealthModule, type JsonLogger, KafkaModule, LoggingModule, StoreModule } from '@s3c/nest-kit';
+import { type JsonLogger, ServiceFoundationModule } from '@s3c/nest-kit';
 import { BrokerCoreModule } from './broker-core.module';
 import { CredentialBrokerConfig } from './credential-broker.config';
 import { RequestsModule } from './requests/requests.module';
@@ -12,11 +12,13 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        LoggingModule.forRoot(logger),
-        ConfigModule.forRoot(CredentialBrokerConfig, config),
-        HealthModule,
-        StoreModule.forRoot({ uri: config.MONGODB_URI, dbName: config.CREDENTIAL_BROKER_DATABASE }),
-        KafkaModule.forRoot({ clientId: 's3c-credential-broker', brokers: config.KAFKA_BROKERS, groupId: config.CREDENTIAL_BROKER_GROUP_ID }),
+        ServiceFoundationModule.forRoot({
+          configClass: CredentialBrokerConfig,
+          config,
+          logger,
+          database: config.CREDENTIAL_BROKER_DATABASE,
+          kafka: { clientId: 's3c-credential-broker', groupId: config.CREDENTIAL_BROKER_GROUP_ID },
+        }),
         BrokerCoreModule.forRoot(config),
         ConnectionViewsModule,
         SecretsModule,

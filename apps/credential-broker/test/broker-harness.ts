@@ -34,15 +34,12 @@ import {
 } from '@s3c/contracts';
 import {
   BaseServiceConfig,
-  ConfigModule,
-  HealthModule,
   type JsonLogger,
-  KafkaModule,
   KafkaProducerService,
   KafkaRequesterService,
   loadConfig,
-  LoggingModule,
   RemoteRequestError,
+  ServiceFoundationModule,
   type ServiceDefinition,
 } from '@s3c/nest-kit';
 import {
@@ -67,13 +64,14 @@ class BrokerClientModule {
     return {
       module: BrokerClientModule,
       imports: [
-        LoggingModule.forRoot(logger),
-        ConfigModule.forRoot(BrokerClientConfig, config),
-        HealthModule,
-        KafkaModule.forRoot({
-          clientId: uniqueName('broker-test-client'),
-          brokers: config.KAFKA_BROKERS,
-          requestContracts: [PLATFORM_IDENTITY_DESCRIBE_V1, CONNECTION_VALIDATE_V1, OBJECT_REQUEST_SIGN_V1],
+        ServiceFoundationModule.forRoot({
+          configClass: BrokerClientConfig,
+          config,
+          logger,
+          kafka: {
+            clientId: uniqueName('broker-test-client'),
+            requestContracts: [PLATFORM_IDENTITY_DESCRIBE_V1, CONNECTION_VALIDATE_V1, OBJECT_REQUEST_SIGN_V1],
+          },
         }),
       ],
     };

@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ConnectionViewsModule } from '@s3c/connection-views';
 import { OBJECT_REQUEST_SIGN_V1 } from '@s3c/contracts';
-import { ConfigModule, HealthModule, type JsonLogger, KafkaModule, LoggingModule, StoreModule } from '@s3c/nest-kit';
+import { type JsonLogger, ServiceFoundationModule } from '@s3c/nest-kit';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { DatasetImportConfig } from './dataset-import.config';
 import { DatasetsModule } from './datasets/datasets.module';
@@ -12,15 +12,12 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        LoggingModule.forRoot(logger),
-        ConfigModule.forRoot(DatasetImportConfig, config),
-        HealthModule,
-        StoreModule.forRoot({ uri: config.MONGODB_URI, dbName: config.DATASET_IMPORT_DATABASE }),
-        KafkaModule.forRoot({
-          clientId: 's3c-dataset-import',
-          brokers: config.KAFKA_BROKERS,
-          groupId: config.DATASET_IMPORT_GROUP_ID,
-          requestContracts: [OBJECT_REQUEST_SIGN_V1],
+        ServiceFoundationModule.forRoot({
+          configClass: DatasetImportConfig,
+          config,
+          logger,
+          database: config.DATASET_IMPORT_DATABASE,
+          kafka: { clientId: 's3c-dataset-import', groupId: config.DATASET_IMPORT_GROUP_ID, requestContracts: [OBJECT_REQUEST_SIGN_V1] },
         }),
         ApiKeysModule,
         ConnectionViewsModule,

@@ -283,6 +283,30 @@ describe('connections end to end (REST, Kafka, credential broker, local AWS with
     });
   });
 
+  describe('the outbox', () => {
+    it('should publish each change exactly once, in order, and keep what the API answered', async () => {
+      const created = await api.call<ConnectionBody>('POST', '/api/v1/connections', { title: 'Before', type: 's3', auth: { method: 'iam_role', region: environment.awsRegion } });
+      const id = created.body.id;
+      const renamed = await api.call<ConnectionBody & { title: string }>('PATCH', `/api/v1/connections/${id}`, { title: 'After' });
+      const fetched = await api.call<ConnectionBody & { title: string }>('GET', `/api/v1/connections/${id}`);
+      const deleted = await api.call('DELETE', `/api/v1/connections/${id}`);
+      await events.waitForMessages((m) => m.key === id && m.topic === CONNECTION_DELETED_V1.topic);
+      // Longer than a relay sweep: anything published twice would show by now.
+      await new Promise((resolve) => setTimeout(resolve, 6_000));
+
+      const messages = events.messages.filter((m) => m.key === id);
+      expect([renamed.body.title, fetched.body.title, deleted.status]).toEqual(['After', 'After', 204]);
+      const published = messages.map((m) => [m.topic, (JSON.parse(m.value ?? '{}') as { revision: number }).revision] as const);
+      // Topics are ordered each on their own: compare by revision.
+      expect([...published].sort((a, b) => a[1] - b[1])).toEqual([
+        [CONNECTION_CREATED_V1.topic, 1],
+        [CONNECTION_UPDATED_V1.topic, 2],
+        [CONNECTION_DELETED_V1.topic, 3],
+      ]);
+      expect((await api.call('GET', `/api/v1/connections/${id}`)).status).toBe(404);
+    });
+  });
+
   describe('the OpenAPI document', () => {
     it('should describe every route of the API', async () => {
       const document = await new ApiClient(stack.apps.connections.baseUrl).call<{ paths: Record<string, object> }>('GET', '/api/docs-json');

@@ -12,13 +12,9 @@ import { IsString } from 'class-validator';
 import {
   BaseServiceConfig,
   buildHeaders,
-  ConfigModule,
-  HealthModule,
   JsonLogger,
-  KafkaModule,
   KafkaProducerService,
-  LoggingModule,
-  StoreModule,
+  ServiceFoundationModule,
   type ServiceDefinition,
 } from '@s3c/nest-kit';
 import {
@@ -44,11 +40,13 @@ class ViewsTestModule {
     return {
       module: ViewsTestModule,
       imports: [
-        LoggingModule.forRoot(logger),
-        ConfigModule.forRoot(ViewsTestConfig, config),
-        HealthModule,
-        StoreModule.forRoot({ uri: config.MONGODB_URI, dbName: config.VIEWS_DATABASE }),
-        KafkaModule.forRoot({ clientId: 'connection-views-test', brokers: config.KAFKA_BROKERS, groupId: config.VIEWS_GROUP_ID }),
+        ServiceFoundationModule.forRoot({
+          configClass: ViewsTestConfig,
+          config,
+          logger,
+          database: config.VIEWS_DATABASE,
+          kafka: { clientId: 'connection-views-test', groupId: config.VIEWS_GROUP_ID },
+        }),
         ConnectionViewsModule,
       ],
     };

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
-import type { OutboxEntry } from '@s3c/nest-kit';
+import { DocumentLocks, type OutboxEntry } from '@s3c/nest-kit';
 import { ConnectionDocument } from './connection.schema';
 
 export type ConnectionRecord = Omit<ConnectionDocument, 'outbox' | 'outboxPending' | 'deleted'>;
@@ -17,7 +17,10 @@ function toRecord(document: ConnectionDocument): ConnectionRecord {
 /** Connections of one domain at a time: every method takes the domain, so no query can cross tenants. */
 @Injectable()
 export class ConnectionsRepository {
-  constructor(@InjectModel(ConnectionDocument.name) readonly model: Model<ConnectionDocument>) {}
+  constructor(
+    @InjectModel(ConnectionDocument.name) readonly model: Model<ConnectionDocument>,
+    private readonly locks: DocumentLocks,
+  ) {}
 
   async insert(record: Omit<ConnectionRecord, 'createdAt' | 'updatedAt'>, events: OutboxEntry[]): Promise<ConnectionRecord> {
     const created = await this.model.create({ ...record, deleted: false, outbox: events, outboxPending: events.length > 0 });
@@ -52,7 +55,7 @@ export class ConnectionsRepository {
     const cleared = Object.keys(changes).filter((field) => changes[field as keyof ConnectionChanges] === undefined);
     const set = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
     // No projection here: FerretDB does not implement findAndModify's `fields`.
-    const updated = await this.model
+    const updated = await this.locks.run(connectionId, () => this.model
       .findOneAndUpdate(
         { _id: connectionId, domain, deleted: false, revision: expectedRevision },
         {
@@ -63,19 +66,21 @@ export class ConnectionsRepository {
         { new: true },
       )
       .lean<ConnectionDocument>()
-      .exec();
+      .exec());
     return updated ? toRecord(updated) : null;
   }
 
   /** Leaves a tombstone carrying the deleted event; the outbox relay removes it once the event is out. */
   async markDeleted(domain: string, connectionId: string, expectedRevision: number, events: (revision: number) => OutboxEntry[]): Promise<boolean> {
     const revision = expectedRevision + 1;
-    const result = await this.model
-      .updateOne(
-        { _id: connectionId, domain, deleted: false, revision: expectedRevision },
-        { $set: { deleted: true, revision, outboxPending: true }, $push: { outbox: { $each: events(revision) } } },
-      )
-      .exec();
+    const result = await this.locks.run(connectionId, () =>
+      this.model
+        .updateOne(
+          { _id: connectionId, domain, deleted: false, revision: expectedRevision },
+          { $set: { deleted: true, revision, outboxPending: true }, $push: { outbox: { $each: events(revision) } } },
+        )
+        .exec(),
+    );
     return result.modifiedCount === 1;
   }
 }

@@ -3,6 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { API_KEY_ISSUED_V1, DOMAIN_PATTERN } from '@s3c/contracts';
 import {
+  DocumentLocks,
   issueApiKey,
   JsonLogger,
   KafkaProducerService,
@@ -29,8 +30,9 @@ export class DomainsService implements ApiKeyLookup, OnApplicationBootstrap, OnA
     @InjectModel(DomainDocument.name) private readonly domains: Model<DomainDocument>,
     producer: KafkaProducerService,
     private readonly logger: JsonLogger,
+    locks: DocumentLocks,
   ) {
-    this.relay = new OutboxRelay(apiKeys, producer, logger);
+    this.relay = new OutboxRelay(apiKeys, producer, logger, locks);
   }
 
   /** Creates the domain if needed and issues a new key; the token is returned once and never stored. */

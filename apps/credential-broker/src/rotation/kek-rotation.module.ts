@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { ConfigModule, HealthModule, type JsonLogger, LoggingModule, StoreModule } from '@s3c/nest-kit';
+import { type JsonLogger, ServiceFoundationModule } from '@s3c/nest-kit';
 import { BrokerCoreModule } from '../broker-core.module';
 import { CredentialBrokerConfig } from '../credential-broker.config';
 import { SecretsStoreModule } from '../secrets/secrets-store.module';
@@ -11,11 +11,7 @@ export class KekRotationModule {
     return {
       module: KekRotationModule,
       imports: [
-        LoggingModule.forRoot(logger),
-        ConfigModule.forRoot(CredentialBrokerConfig, config),
-        // The store's readiness check registers itself with the health registry.
-        HealthModule,
-        StoreModule.forRoot({ uri: config.MONGODB_URI, dbName: config.CREDENTIAL_BROKER_DATABASE }),
+        ServiceFoundationModule.forRoot({ configClass: CredentialBrokerConfig, config, logger, database: config.CREDENTIAL_BROKER_DATABASE }),
         BrokerCoreModule.forRoot(config),
         SecretsStoreModule,
       ],

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { DATASET_CREATED_V1, DATASET_UPDATED_V1 } from '@s3c/contracts';
-import { outboxEntry } from '@s3c/nest-kit';
+import { DocumentLocks, outboxEntry } from '@s3c/nest-kit';
 import type { FieldDefinition } from '@s3c/parsing';
 import { DatasetImportErrorCode as Code, DatasetImportException } from '../dataset-import.exception';
 import { ImportsRepository } from '../imports/imports.repository';
@@ -29,6 +29,7 @@ export class DatasetsService {
     private readonly records: RecordStore,
     private readonly datasetRelay: DatasetOutboxRelay,
     private readonly importRelay: ImportOutboxRelay,
+    private readonly locks: DocumentLocks,
   ) {}
 
   async create(domain: string, input: CreateDatasetDto): Promise<{ dataset: DatasetDocument; import: ImportDocument }> {
@@ -85,7 +86,7 @@ export class DatasetsService {
       );
     }
     const revision = dataset.revision + 1;
-    const updated = await this.datasets
+    const updated = await this.locks.run(dataset._id, () => this.datasets
       .findOneAndUpdate(
         { _id: dataset._id, revision: dataset.revision },
         {
@@ -95,7 +96,7 @@ export class DatasetsService {
         { new: true },
       )
       .lean<DatasetDocument>()
-      .exec();
+      .exec());
     if (!updated) {
       throw new DatasetImportException(Code.ImportInProgress, 'The dataset changed while the source was added; try again.');
     }
@@ -145,7 +146,7 @@ export class DatasetsService {
       throw new DatasetImportException(Code.ImportInProgress, `Import ${active._id} of this dataset is ${active.status}; wait for it to finish.`);
     }
     const queued = await this.imports.queue(dataset, force);
-    await this.datasets.updateOne({ _id: dataset._id }, { $set: { lastImportId: queued._id } }).exec();
+    await this.locks.run(dataset._id, () => this.datasets.updateOne({ _id: dataset._id }, { $set: { lastImportId: queued._id } }).exec());
     this.importRelay.relaySoon(queued._id);
     return queued;
   }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { IMPORT_REQUESTED_V1, type ImportRequestedV1, type MessageMetadata } from '@s3c/contracts';
-import { KafkaConsumerService, NonRetryableMessageError } from '@s3c/nest-kit';
+import { DocumentLocks, KafkaConsumerService, NonRetryableMessageError } from '@s3c/nest-kit';
 import { DatasetDocument, datasetKey } from '../datasets/dataset.schema';
 import { ImportsRepository } from './imports.repository';
 
@@ -16,6 +16,7 @@ export class ImportRequestsConsumer {
     consumer: KafkaConsumerService,
     private readonly imports: ImportsRepository,
     @InjectModel(DatasetDocument.name) private readonly datasets: Model<DatasetDocument>,
+    private readonly locks: DocumentLocks,
   ) {
     consumer.subscribe(IMPORT_REQUESTED_V1, (value, meta) => this.onRequested(value, meta));
   }
@@ -36,6 +37,6 @@ export class ImportRequestsConsumer {
       throw new NonRetryableMessageError('IMPORT_IN_PROGRESS', `Import ${active._id} of dataset "${command.datasetId}" is ${active.status}.`);
     }
     await this.imports.queue(dataset, command.force, command.importId);
-    await this.datasets.updateOne({ _id: dataset._id }, { $set: { lastImportId: command.importId } }).exec();
+    await this.locks.run(dataset._id, () => this.datasets.updateOne({ _id: dataset._id }, { $set: { lastImportId: command.importId } }).exec());
   }
 }

@@ -10,8 +10,8 @@ import {
   IMPORT_UNCHANGED_V1,
   type StatusReason,
 } from '@s3c/contracts';
-import { JsonLogger, outboxEntry, type OutboxEntry } from '@s3c/nest-kit';
-import { isParsingError, readCsvRecords, RejectionBudget, resumeRangeStart, type ImportCheckpoint } from '@s3c/parsing';
+import { DocumentLocks, JsonLogger, outboxEntry, type OutboxEntry } from '@s3c/nest-kit';
+import { isParsingError, readCsvRecords, RejectionBudget, resumeRangeStart, type ImportCheckpoint, type RecordBatch } from '@s3c/parsing';
 import { DatasetDocument } from '../datasets/dataset.schema';
 import { DatasetImportConfig } from '../dataset-import.config';
 import { DatasetImportErrorCode, DatasetImportException } from '../dataset-import.exception';
@@ -25,6 +25,7 @@ import { RecordStore } from './record-store';
 const MAX_RESUMES_PER_RUN = 5;
 /** Runs of one import (each after a crash, a lost lease or a transient failure) before it fails for good. */
 const MAX_ATTEMPTS = 8;
+const CHECKPOINT_INTERVAL_MS = 1000;
 const STREAM_ERRORS = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNREFUSED', 'ERR_STREAM_PREMATURE_CLOSE', 'ECONNABORTED']);
 
 class RunInterrupted extends Error {}
@@ -56,6 +57,7 @@ interface RunContext {
   progress: { at: number; rows: number };
   /** Judged after each batch is written, so that the rows that spend it are in the rejected report. */
   rejections: RejectionBudget;
+  checkpointedAt: number;
 }
 
 /**
@@ -74,6 +76,7 @@ export class ImportRunner {
     private readonly logger: JsonLogger,
     private readonly importRelay: ImportOutboxRelay,
     private readonly datasetRelay: DatasetOutboxRelay,
+    private readonly locks: DocumentLocks,
   ) {}
 
   async run(claimed: ImportDocument, workerId: string, signal: AbortSignal): Promise<void> {
@@ -93,6 +96,7 @@ export class ImportRunner {
         runStartRows: claimed.rowsRead,
         progress: { at: Date.now(), rows: claimed.rowsRead },
         rejections: new RejectionBudget({ maxRejectedRatio: this.config.IMPORT_MAX_REJECTED_RATIO }, claimed),
+        checkpointedAt: Date.now(),
       };
       if (dataset.publishedImportId === claimed._id) {
         await this.succeed(context);
@@ -161,24 +165,22 @@ export class ImportRunner {
       );
       try {
         let firstRow = checkpoint?.rowsRead ?? 0;
+        // One batch is written while the next one is parsed; batches are persisted in order.
+        let persisting: Promise<void> = Promise.resolve();
         for await (const batch of readCsvRecords(body, {
           sourceConfig: source.config,
           fields: dataset.fields,
           batchSize: this.config.IMPORT_BATCH_SIZE,
           ...(checkpoint ? { resumeFrom: checkpoint } : {}),
         })) {
-          await Promise.all([
-            this.records.writeRecords(context.state._id, index, firstRow, batch.records),
-            this.records.writeRejected(context.state._id, index, batch.rejected),
-          ]);
-          context.rejections.add(batch.checkpoint.rowsRead - firstRow, batch.rejected);
-          firstRow = batch.checkpoint.rowsRead;
-          await this.checkpoint(context, index, batch.checkpoint, batch.objectBytesRead, batch.done);
-          context.rejections.check(batch.done && index === dataset.sources.length - 1);
-          if (context.signal.aborted && !batch.done) {
+          await persisting;
+          if (context.signal.aborted) {
             throw new RunInterrupted('shutting down');
           }
+          persisting = this.persist(context, index, batch, firstRow);
+          firstRow = batch.checkpoint.rowsRead;
         }
+        await persisting;
         return;
       } catch (error) {
         body.destroy();
@@ -188,6 +190,22 @@ export class ImportRunner {
         }
         throw error;
       }
+    }
+  }
+
+  /** Writes a batch's records and rejected rows, judges the rejection budget, then saves the checkpoint. */
+  private async persist(context: RunContext, index: number, batch: RecordBatch, firstRow: number): Promise<void> {
+    await Promise.all([
+      this.records.writeRecords(context.state._id, index, firstRow, batch.records),
+      this.records.writeRejected(context.state._id, index, batch.rejected),
+    ]);
+    context.rejections.add(batch.checkpoint.rowsRead - firstRow, batch.rejected);
+    const last = batch.done && index === context.dataset.sources.length - 1;
+    context.rejections.check(last);
+    // Checkpoints cost a document update: one a second is plenty, since rewriting a batch adds nothing.
+    if (batch.done || Date.now() - context.checkpointedAt >= CHECKPOINT_INTERVAL_MS || context.signal.aborted) {
+      await this.checkpoint(context, index, batch.checkpoint, batch.objectBytesRead, batch.done);
+      context.checkpointedAt = Date.now();
     }
   }
 
@@ -228,15 +246,17 @@ export class ImportRunner {
     const revision = dataset.revision + 1;
     const sources = dataset.sources.map((source, index) => ({ ...source, lastEtag: state.sources[index].etag, lastSize: state.sources[index].size }));
     const published: DatasetDocument = { ...dataset, sources, publishedImportId: state._id, recordCount: state.recordsWritten, revision };
-    const switched = await this.datasets
-      .updateOne(
-        { _id: dataset._id, revision: dataset.revision },
-        {
-          $set: { sources, publishedImportId: state._id, recordCount: state.recordsWritten, revision, outboxPending: true },
-          $push: { outbox: outboxEntry(DATASET_UPDATED_V1, datasetSnapshot(published), { domain: dataset.domain }) },
-        },
-      )
-      .exec();
+    const switched = await this.locks.run(dataset._id, () =>
+      this.datasets
+        .updateOne(
+          { _id: dataset._id, revision: dataset.revision },
+          {
+            $set: { sources, publishedImportId: state._id, recordCount: state.recordsWritten, revision, outboxPending: true },
+            $push: { outbox: outboxEntry(DATASET_UPDATED_V1, datasetSnapshot(published), { domain: dataset.domain }) },
+          },
+        )
+        .exec(),
+    );
     if (switched.modifiedCount !== 1) {
       throw new DatasetImportException(DatasetImportErrorCode.ImportInProgress, 'The dataset changed during the import; it will be retried.', undefined, true);
     }
@@ -266,7 +286,9 @@ export class ImportRunner {
       // Handed back: the next run (here after a short pause, or on another instance) resumes from the checkpoint.
       const retryInMs = signal.aborted ? 0 : Math.min(30_000, 1000 * 2 ** claimed.attempts);
       this.logger.event('warn', 'Import paused, will resume', { importId: claimed._id, retryInMs, error }, 'ImportRunner');
-      await this.imports.updateOne({ _id: claimed._id, leaseOwner: workerId }, { $set: { leaseExpiresAt: new Date(Date.now() + retryInMs) } }).exec();
+      await this.locks.run(claimed._id, () =>
+        this.imports.updateOne({ _id: claimed._id, leaseOwner: workerId }, { $set: { leaseExpiresAt: new Date(Date.now() + retryInMs) } }).exec(),
+      );
       return;
     }
     this.logger.event('warn', 'Import failed', { importId: claimed._id, error }, 'ImportRunner');
@@ -281,26 +303,30 @@ export class ImportRunner {
   }
 
   private async finish(context: RunContext, status: 'succeeded' | 'failed' | 'unchanged', events: OutboxEntry[], extra: Partial<ImportDocument> = {}): Promise<void> {
-    await this.imports
-      .updateOne(
-        { _id: context.state._id, leaseOwner: context.workerId },
-        { $set: { status, finishedAt: new Date(), outboxPending: true, ...extra }, $unset: { leaseOwner: 1, leaseExpiresAt: 1 }, $push: { outbox: { $each: events } } },
-      )
-      .exec();
+    await this.locks.run(context.state._id, () =>
+      this.imports
+        .updateOne(
+          { _id: context.state._id, leaseOwner: context.workerId },
+          { $set: { status, finishedAt: new Date(), outboxPending: true, ...extra }, $unset: { leaseOwner: 1, leaseExpiresAt: 1 }, $push: { outbox: { $each: events } } },
+        )
+        .exec(),
+    );
     this.importRelay.relaySoon(context.state._id);
   }
 
   /** Saves progress under this worker's lease (and renews it); a lost lease means another worker took over. */
   private async update(context: RunContext, changes: Partial<ImportDocument>, events: OutboxEntry[]): Promise<void> {
-    const result = await this.imports
-      .updateOne(
-        { _id: context.state._id, leaseOwner: context.workerId },
-        {
-          $set: { ...changes, leaseExpiresAt: new Date(Date.now() + this.config.IMPORT_LEASE_MS), ...(events.length > 0 ? { outboxPending: true } : {}) },
-          ...(events.length > 0 ? { $push: { outbox: { $each: events } } } : {}),
-        },
-      )
-      .exec();
+    const result = await this.locks.run(context.state._id, () =>
+      this.imports
+        .updateOne(
+          { _id: context.state._id, leaseOwner: context.workerId },
+          {
+            $set: { ...changes, leaseExpiresAt: new Date(Date.now() + this.config.IMPORT_LEASE_MS), ...(events.length > 0 ? { outboxPending: true } : {}) },
+            ...(events.length > 0 ? { $push: { outbox: { $each: events } } } : {}),
+          },
+        )
+        .exec(),
+    );
     if (result.matchedCount !== 1) {
       throw new RunInterrupted('lease lost');
     }
@@ -311,9 +337,10 @@ export class ImportRunner {
   }
 
   private async renewLease(importId: string, workerId: string): Promise<void> {
-    await this.imports
-      .updateOne({ _id: importId, leaseOwner: workerId }, { $set: { leaseExpiresAt: new Date(Date.now() + this.config.IMPORT_LEASE_MS) } })
-      .exec()
+    await this.locks
+      .run(importId, () =>
+        this.imports.updateOne({ _id: importId, leaseOwner: workerId }, { $set: { leaseExpiresAt: new Date(Date.now() + this.config.IMPORT_LEASE_MS) } }).exec(),
+      )
       .catch((error: unknown) => this.logger.event('warn', 'Lease renewal failed', { importId, error }, 'ImportRunner'));
   }
 

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { StoreHealthCheck } from '../health/store-health';
+import { DocumentLocks } from './document-locks';
 
 export interface StoreModuleOptions {
   uri: string;
@@ -28,7 +29,9 @@ export class StoreModule {
           retryDelay: 2_000,
         }),
       ],
-      providers: [StoreHealthCheck],
+      global: true,
+      providers: [StoreHealthCheck, DocumentLocks],
+      exports: [DocumentLocks],
     };
   }
 }
