@@ -96,9 +96,11 @@ describe('datasets end to end (preview, create, import, records, events)', () =>
     );
     await stack.start();
     const key = stack.createDomainKey(domain);
+    const otherKey = stack.createDomainKey(`${domain}-other`);
+    await Promise.all([stack.waitUntilImporterKnows(key), stack.waitUntilImporterKnows(otherKey)]);
     connections = new ApiClient(stack.apps.connections.baseUrl, key);
     datasets = new ApiClient(stack.apps['dataset-import'].baseUrl, key);
-    otherDomain = new ApiClient(stack.apps['dataset-import'].baseUrl, stack.createDomainKey(`${domain}-other`));
+    otherDomain = new ApiClient(stack.apps['dataset-import'].baseUrl, otherKey);
     await admin.s3.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: environment.awsRegion as BucketLocationConstraint } }));
     await put('communes.csv', communesCsv(30));
     connectionId = await sigv4Connection(`${environment.awsEndpoint}/${bucket}/`);

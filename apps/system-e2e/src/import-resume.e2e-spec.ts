@@ -33,6 +33,7 @@ describe('an import survives its importer being killed', () => {
   beforeAll(async () => {
     await stack.start();
     const key = stack.createDomainKey(uniqueName('resume').slice(0, 40));
+    await stack.waitUntilImporterKnows(key);
     const connections = new ApiClient(stack.apps.connections.baseUrl, key);
     datasets = new ApiClient(stack.apps['dataset-import'].baseUrl, key);
     importer = stack.apps['dataset-import'];

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { AppProcess, type AppName } from './app-process';
 import { currentEnvironment } from './integration-environment';
 import { uniqueDatabaseName, uniqueName } from './unique-names';
+import { waitFor } from './wait-for';
 
 const REPO_ROOT = path.resolve(__dirname, '../../..');
 
@@ -56,6 +57,17 @@ export class ConnectorStack {
       timeout: 60_000,
     });
     return output.trim().split('\n').at(-1) ?? '';
+  }
+
+  /** The importer learns API keys from events: waits until it accepts this one. */
+  async waitUntilImporterKnows(apiKey: string): Promise<void> {
+    await waitFor(
+      async () => {
+        const response = await fetch(`${this.apps['dataset-import'].baseUrl}/api/v1/datasets/unknown-dataset`, { headers: { authorization: `Apikey ${apiKey}` } });
+        return response.status !== 401;
+      },
+      { timeoutMs: 60_000, what: 'the importer to know the API key' },
+    );
   }
 
   /** Every line the apps printed. */

@@ -184,7 +184,8 @@ export class KafkaConsumerService implements OnApplicationBootstrap, OnApplicati
       await consumer.connect();
       await consumer.subscribe({ topics, fromBeginning: true });
       await consumer.run({
-        partitionsConsumedConcurrently: 1,
+        // Partitions (of all the topics) are handled side by side; order holds within each one.
+        partitionsConsumedConcurrently: 4,
         eachMessage: async (payload) => {
           const subscription = this.subscriptions.get(payload.topic);
           if (subscription) {
