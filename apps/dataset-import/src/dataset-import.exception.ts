@@ -4,7 +4,6 @@ import { ApiException } from '@s3c/nest-kit';
 export enum DatasetImportErrorCode {
   ConnectionNotFound = 'CONNECTION_NOT_FOUND',
   ConnectionNotValid = 'CONNECTION_NOT_VALID',
-  LocationRequired = 'LOCATION_REQUIRED',
   LocationNotAFile = 'LOCATION_NOT_A_FILE',
   ObjectNotFound = 'NO_SUCH_KEY',
   AccessDenied = 'ACCESS_DENIED',
@@ -17,13 +16,11 @@ export enum DatasetImportErrorCode {
   ImportNotFound = 'IMPORT_NOT_FOUND',
   ImportInProgress = 'IMPORT_IN_PROGRESS',
   SourceFieldsMismatch = 'SOURCE_FIELDS_MISMATCH',
-  InvalidSource = 'INVALID_SOURCE',
 }
 
 const STATUS: Record<DatasetImportErrorCode, HttpStatus> = {
   [DatasetImportErrorCode.ConnectionNotFound]: HttpStatus.NOT_FOUND,
   [DatasetImportErrorCode.ConnectionNotValid]: HttpStatus.CONFLICT,
-  [DatasetImportErrorCode.LocationRequired]: HttpStatus.BAD_REQUEST,
   [DatasetImportErrorCode.LocationNotAFile]: HttpStatus.BAD_REQUEST,
   [DatasetImportErrorCode.ObjectNotFound]: HttpStatus.NOT_FOUND,
   [DatasetImportErrorCode.AccessDenied]: HttpStatus.FORBIDDEN,
@@ -36,7 +33,6 @@ const STATUS: Record<DatasetImportErrorCode, HttpStatus> = {
   [DatasetImportErrorCode.ImportNotFound]: HttpStatus.NOT_FOUND,
   [DatasetImportErrorCode.ImportInProgress]: HttpStatus.CONFLICT,
   [DatasetImportErrorCode.SourceFieldsMismatch]: HttpStatus.BAD_REQUEST,
-  [DatasetImportErrorCode.InvalidSource]: HttpStatus.BAD_REQUEST,
 };
 
 /** A coded failure of the dataset side; `retryable` tells the import worker whether trying again can help. */

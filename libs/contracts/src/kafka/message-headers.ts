@@ -5,8 +5,6 @@ export const MessageHeader = {
   Domain: 'domain',
   MessageId: 'message-id',
   ContentType: 'content-type',
-  /** Set on request messages: the topic the answer is expected on. */
-  ReplyTopic: 'reply-topic',
   /** Set on dead-letter messages. */
   DeadLetterError: 'dlq-error',
   DeadLetterErrorCode: 'dlq-error-code',
