@@ -132,7 +132,7 @@ export class DatasetsService {
   async recordsPage(domain: string, datasetId: string, offset: number, limit: number) {
     const dataset = await this.get(domain, datasetId);
     const items = dataset.publishedImportId ? await this.records.recordsPage(dataset.publishedImportId, offset, limit) : [];
-    return { total: dataset.recordCount, offset, limit, fields: dataset.fields, items };
+    return { total: dataset.recordCount, offset, limit, fields: dataset.fields.map(({ name, label, type }) => ({ name, label, type })), items };
   }
 
   async rejectedPage(domain: string, datasetId: string, importId: string, offset: number, limit: number) {
