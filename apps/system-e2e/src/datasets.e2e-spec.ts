@@ -196,6 +196,29 @@ describe('datasets end to end (preview, create, import, records, events)', () =>
       expect(page.body.items).toHaveLength(31);
     });
 
+    it('should add a second source with the same fields and import both', async () => {
+      await put('communes-2.csv', communesCsv(5));
+
+      const added = await datasets.call<{ sources: unknown[]; import: ImportBody }>('POST', `/api/v1/datasets/${datasetId}/sources`, {
+        connection_id: connectionId,
+        location: 'communes-2.csv',
+        config: { delimiter: ';', encoding: 'windows-1252' },
+      });
+
+      expect(added.status).toBe(201);
+      expect(added.body.sources).toHaveLength(2);
+      expect(await importDone(datasetId, added.body.import.import_id)).toMatchObject({ status: 'succeeded', records: 36 });
+      expect((await datasets.call<{ record_count: number }>('GET', `/api/v1/datasets/${datasetId}`)).body.record_count).toBe(36);
+    });
+
+    it('should refuse a source whose fields differ from the dataset', async () => {
+      await put('other-shape.csv', 'a,b\n1,2\n');
+
+      const added = await datasets.call<{ error: { code: string } }>('POST', `/api/v1/datasets/${datasetId}/sources`, { connection_id: connectionId, location: 'other-shape.csv' });
+
+      expect([added.status, added.body.error.code]).toEqual([400, 'SOURCE_FIELDS_MISMATCH']);
+    });
+
     it("should answer 404 for another domain's dataset", async () => {
       expect((await otherDomain.call('GET', `/api/v1/datasets/${datasetId}`)).status).toBe(404);
       expect((await otherDomain.call('GET', `/api/v1/datasets/${datasetId}/records`)).status).toBe(404);

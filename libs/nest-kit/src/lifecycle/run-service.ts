@@ -20,7 +20,6 @@ export async function createService<C extends BaseServiceConfig>(
   logger = new JsonLogger(definition.name, config.LOG_LEVEL),
 ): Promise<INestApplication> {
   const app = await NestFactory.create(definition.module(config, logger), { logger, bufferLogs: false });
-  app.enableShutdownHooks();
   definition.configure?.(app, config);
   return app;
 }
@@ -43,6 +42,18 @@ export async function runService<C extends BaseServiceConfig>(definition: Servic
     throw error;
   }
   const logger = new JsonLogger(definition.name, config.LOG_LEVEL);
+  let app: INestApplication;
+  try {
+    app = await createService(definition, config, logger);
+    const port = definition.httpPort(config);
+    await app.listen(port, '0.0.0.0');
+    logger.event('info', `${definition.name} listening`, { url: `http://127.0.0.1:${port}` }, 'Lifecycle');
+  } catch (error) {
+    logger.event('error', `${definition.name} failed to start`, { error }, 'Lifecycle');
+    process.exit(1);
+  }
+  // Shutdown hooks run in order (consumers stop and commit, imports checkpoint, producers flush), then
+  // the process exits 0; past the grace period it is forced out with 1.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       logger.event('info', `${signal} received, shutting down`, { graceMs: config.SHUTDOWN_GRACE_MS }, 'Lifecycle');
@@ -50,15 +61,16 @@ export async function runService<C extends BaseServiceConfig>(definition: Servic
         logger.event('error', 'Grace period over, exiting', {}, 'Lifecycle');
         process.exit(1);
       }, config.SHUTDOWN_GRACE_MS).unref();
+      app
+        .close()
+        .then(() => {
+          logger.event('info', `${definition.name} stopped`, {}, 'Lifecycle');
+          process.exit(0);
+        })
+        .catch((error: unknown) => {
+          logger.event('error', 'Shutdown failed', { error }, 'Lifecycle');
+          process.exit(1);
+        });
     });
-  }
-  try {
-    const app = await createService(definition, config, logger);
-    const port = definition.httpPort(config);
-    await app.listen(port, '0.0.0.0');
-    logger.event('info', `${definition.name} listening`, { url: `http://127.0.0.1:${port}` }, 'Lifecycle');
-  } catch (error) {
-    logger.event('error', `${definition.name} failed to start`, { error }, 'Lifecycle');
-    process.exit(1);
   }
 }
