@@ -35,14 +35,32 @@ const STATUS: Record<DatasetImportErrorCode, HttpStatus> = {
   [DatasetImportErrorCode.SourceFieldsMismatch]: HttpStatus.BAD_REQUEST,
 };
 
+/**
+ * Codes the credential broker answers with (libs/auth's and the contracts'), as the caller sees them:
+ * a location or endpoint the connection cannot reach is the caller's to fix, another domain's connection
+ * does not exist for them, and AWS refusing is a refusal.
+ */
+const BROKER_CODE_STATUS: Record<string, HttpStatus> = {
+  LOCATION_OUTSIDE_CONNECTION: HttpStatus.BAD_REQUEST,
+  INVALID_S3_URL: HttpStatus.BAD_REQUEST,
+  INVALID_BUCKET_NAME: HttpStatus.BAD_REQUEST,
+  INVALID_OBJECT_KEY: HttpStatus.BAD_REQUEST,
+  EGRESS_DENIED: HttpStatus.BAD_REQUEST,
+  DOMAIN_MISMATCH: HttpStatus.NOT_FOUND,
+  ROLE_ARN_MISSING: HttpStatus.CONFLICT,
+  ROLE_NOT_ASSUMABLE: HttpStatus.FORBIDDEN,
+  CREDENTIALS_REQUIRED: HttpStatus.CONFLICT,
+};
+
 /** A coded failure of the dataset side; `retryable` tells the import worker whether trying again can help. */
 export class DatasetImportException extends ApiException {
   constructor(
-    code: DatasetImportErrorCode,
+    code: DatasetImportErrorCode | string,
     message: string,
     hint?: string,
     readonly retryable = false,
   ) {
-    super(STATUS[code], code, message, hint);
+    // Any other code from a dependency is its failure, not the caller's: 502.
+    super(STATUS[code as DatasetImportErrorCode] ?? BROKER_CODE_STATUS[code] ?? HttpStatus.BAD_GATEWAY, code, message, hint);
   }
 }

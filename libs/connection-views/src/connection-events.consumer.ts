@@ -7,16 +7,8 @@ import {
   type ConnectionSnapshot,
   type MessageMetadata,
 } from '@s3c/contracts';
-import { JsonLogger, KafkaConsumerService, NonRetryableMessageError } from '@s3c/nest-kit';
+import { JsonLogger, KafkaConsumerService } from '@s3c/nest-kit';
 import { ConnectionViewsRepository } from './connection-views.repository';
-
-export const DOMAIN_MISMATCH = 'DOMAIN_MISMATCH';
-
-function assertSameDomain(value: { domain: string }, meta: MessageMetadata): void {
-  if (value.domain !== meta.domain) {
-    throw new NonRetryableMessageError(DOMAIN_MISMATCH, `Payload domain "${value.domain}" differs from header domain "${meta.domain}"`);
-  }
-}
 
 type DeletionListener = (domain: string, connectionId: string) => Promise<void>;
 
@@ -33,8 +25,7 @@ export class ConnectionEventsConsumer {
     for (const contract of [CONNECTION_CREATED_V1, CONNECTION_UPDATED_V1, CONNECTION_VALIDATED_V1]) {
       consumer.subscribe(contract, (value, meta) => this.onSnapshot(value, meta));
     }
-    consumer.subscribe(CONNECTION_DELETED_V1, async (value, meta) => {
-      assertSameDomain(value, meta);
+    consumer.subscribe(CONNECTION_DELETED_V1, async (value) => {
       await this.views.markDeleted(value.domain, value.connectionId, value.revision);
       for (const listener of this.deletionListeners) {
         await listener(value.domain, value.connectionId);
@@ -48,7 +39,6 @@ export class ConnectionEventsConsumer {
   }
 
   private async onSnapshot(value: ConnectionSnapshot, meta: MessageMetadata): Promise<void> {
-    assertSameDomain(value, meta);
     const changed = await this.views.applyIfNewer({
       _id: value.connectionId,
       domain: value.domain,

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
+import { ContractErrorCode } from '@s3c/contracts';
+import { NonRetryableMessageError } from '@s3c/nest-kit';
 import { ConnectionViewDocument } from './connection-view.schema';
 
 export type ConnectionView = ConnectionViewDocument;
@@ -16,25 +18,35 @@ export class ConnectionViewsRepository {
    * event never rolls a connection back. Returns whether the view changed.
    */
   async applyIfNewer(view: ConnectionView): Promise<boolean> {
-    const { _id, revision, ...fields } = view;
+    const { _id, domain, revision, ...fields } = view;
     try {
       const result = await this.model
-        .updateOne({ _id, revision: { $lt: revision } }, { $set: { ...fields, revision } }, { upsert: true })
+        .updateOne({ _id, domain, revision: { $lt: revision } }, { $set: { ...fields, revision } }, { upsert: true })
         .exec();
       return result.modifiedCount + result.upsertedCount > 0;
     } catch (error) {
-      // The upsert tried to insert because a newer revision is already stored: nothing to do.
-      if ((error as { code?: number }).code === DUPLICATE_KEY) {
-        return false;
+      if ((error as { code?: number }).code !== DUPLICATE_KEY) {
+        throw error;
       }
-      throw error;
+      // The upsert tried to insert: either a newer revision is stored (nothing to do) or the id is
+      // another domain's connection, which no event of this domain may change.
+      await this.assertOwnedBy(domain, _id);
+      return false;
     }
   }
 
   async markDeleted(domain: string, connectionId: string, revision: number): Promise<void> {
+    await this.assertOwnedBy(domain, connectionId);
     await this.model
       .updateOne({ _id: connectionId, domain, revision: { $lt: revision } }, { $set: { deleted: true, status: 'invalid', revision } })
       .exec();
+  }
+
+  private async assertOwnedBy(domain: string, connectionId: string): Promise<void> {
+    const existing = await this.findAny(connectionId);
+    if (existing && existing.domain !== domain) {
+      throw new NonRetryableMessageError(ContractErrorCode.DomainMismatch, `Connection ${connectionId} belongs to another domain.`);
+    }
   }
 
   /** Any state of a connection, deleted or not and whatever its domain: for ownership checks. */

@@ -5,6 +5,7 @@ import {
   CONNECTION_VALIDATE_REPLY_V1,
   CONNECTION_VALIDATE_V1,
   connectionSecretsAad,
+  ContractErrorCode,
   type ConnectionSecretsPlaintext,
   type ConnectionValidateReplyV1,
   type ConnectionValidateV1,
@@ -12,7 +13,7 @@ import {
 import { JsonLogger, KafkaConsumerService, NonRetryableMessageError } from '@s3c/nest-kit';
 import { PlatformAws } from '../aws/platform-aws';
 import { SEALING_KEYS, type BrokerSealingKeys } from '../keys/broker-keys';
-import { ConnectionSecretsService, DOMAIN_MISMATCH } from '../secrets/connection-secrets.service';
+import { ConnectionSecretsService } from '../secrets/connection-secrets.service';
 import { accessRequestOf, tenantS3Client } from './connection-access';
 
 /**
@@ -37,7 +38,7 @@ export class ConnectionValidationResponder {
     const { connectionId, domain } = request;
     const known = await this.views.findAny(connectionId);
     if (known && known.domain !== domain) {
-      throw new NonRetryableMessageError(DOMAIN_MISMATCH, `Connection ${connectionId} belongs to another domain.`);
+      throw new NonRetryableMessageError(ContractErrorCode.DomainMismatch, `Connection ${connectionId} belongs to another domain.`);
     }
     if (request.sealedSecrets) {
       const secrets = openJson<ConnectionSecretsPlaintext>(

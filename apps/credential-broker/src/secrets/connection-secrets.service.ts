@@ -11,12 +11,11 @@ import {
   type EncryptedSecret,
   type KeyEncryptionKeyProvider,
 } from '@s3c/auth';
-import type { ConnectionSecretsPlaintext } from '@s3c/contracts';
+import { ContractErrorCode, type ConnectionSecretsPlaintext } from '@s3c/contracts';
 import { NonRetryableMessageError } from '@s3c/nest-kit';
 import { KEY_ENCRYPTION_KEYS } from '../keys/broker-keys';
 import { ConnectionSecretDocument } from './connection-secret.schema';
 
-export const DOMAIN_MISMATCH = 'DOMAIN_MISMATCH';
 
 export type SecretField = 'secretAccessKey' | 'headers';
 const FIELDS: SecretField[] = ['secretAccessKey', 'headers'];
@@ -193,7 +192,7 @@ export class ConnectionSecretsService {
 
 function domainMismatch(connectionId: string): NonRetryableMessageError {
   return new NonRetryableMessageError(
-    DOMAIN_MISMATCH,
+    ContractErrorCode.DomainMismatch,
     `Connection ${connectionId} belongs to another domain.`,
   );
 }

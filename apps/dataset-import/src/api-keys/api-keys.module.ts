@@ -1,8 +1,8 @@
 import { Global, Injectable, Module } from '@nestjs/common';
 import { InjectModel, MongooseModule, Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
-import { API_KEY_ISSUED_V1, type ApiKeyIssuedV1, type MessageMetadata } from '@s3c/contracts';
-import { API_KEY_LOOKUP, KafkaConsumerService, NonRetryableMessageError, type ApiKeyLookup, type StoredApiKey } from '@s3c/nest-kit';
+import { API_KEY_ISSUED_V1, type ApiKeyIssuedV1 } from '@s3c/contracts';
+import { API_KEY_LOOKUP, KafkaConsumerService, type ApiKeyLookup, type StoredApiKey } from '@s3c/nest-kit';
 
 /** The API keys this service accepts, learnt from api-key events (hashes only). */
 @Schema({ collection: 'api_keys', versionKey: false })
@@ -20,13 +20,10 @@ export class ApiKeyViews implements ApiKeyLookup {
     @InjectModel(ApiKeyViewDocument.name) private readonly model: Model<ApiKeyViewDocument>,
     consumer: KafkaConsumerService,
   ) {
-    consumer.subscribe(API_KEY_ISSUED_V1, (value, meta) => this.apply(value, meta));
+    consumer.subscribe(API_KEY_ISSUED_V1, (value) => this.apply(value));
   }
 
-  private async apply(value: ApiKeyIssuedV1, meta: MessageMetadata): Promise<void> {
-    if (value.domain !== meta.domain) {
-      throw new NonRetryableMessageError('DOMAIN_MISMATCH', `Payload domain "${value.domain}" differs from header domain "${meta.domain}"`);
-    }
+  private async apply(value: ApiKeyIssuedV1): Promise<void> {
     await this.model
       .updateOne(
         { _id: value.keyId },

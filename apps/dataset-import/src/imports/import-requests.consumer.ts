@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
-import { IMPORT_REQUESTED_V1, type ImportRequestedV1, type MessageMetadata } from '@s3c/contracts';
+import { IMPORT_REQUESTED_V1, type ImportRequestedV1 } from '@s3c/contracts';
 import { DocumentLocks, KafkaConsumerService, NonRetryableMessageError } from '@s3c/nest-kit';
 import { DatasetDocument, datasetKey } from '../datasets/dataset.schema';
 import { ImportsRepository } from './imports.repository';
@@ -18,13 +18,10 @@ export class ImportRequestsConsumer {
     @InjectModel(DatasetDocument.name) private readonly datasets: Model<DatasetDocument>,
     private readonly locks: DocumentLocks,
   ) {
-    consumer.subscribe(IMPORT_REQUESTED_V1, (value, meta) => this.onRequested(value, meta));
+    consumer.subscribe(IMPORT_REQUESTED_V1, (value) => this.onRequested(value));
   }
 
-  private async onRequested(command: ImportRequestedV1, meta: MessageMetadata): Promise<void> {
-    if (command.domain !== meta.domain) {
-      throw new NonRetryableMessageError('DOMAIN_MISMATCH', `Payload domain "${command.domain}" differs from header domain "${meta.domain}"`);
-    }
+  private async onRequested(command: ImportRequestedV1): Promise<void> {
     if (await this.imports.findById(command.importId)) {
       return;
     }

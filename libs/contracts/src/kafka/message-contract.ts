@@ -46,6 +46,8 @@ export enum ContractErrorCode {
   InvalidPayload = 'MESSAGE_INVALID_PAYLOAD',
   MissingHeader = 'MESSAGE_MISSING_HEADER',
   SchemaVersionMismatch = 'MESSAGE_SCHEMA_VERSION_MISMATCH',
+  /** The payload names another domain than the `domain` header: refused, never executed. */
+  DomainMismatch = 'DOMAIN_MISMATCH',
 }
 
 export class ContractViolationError extends Error {
@@ -86,6 +88,17 @@ export function validatePayload<T extends object>(cls: Constructor<T>, plain: un
     );
   }
   return instance;
+}
+
+/** A payload that names a domain must name the one its `domain` header claims. */
+export function assertSameDomain(value: object, headerDomain: string): void {
+  const payloadDomain = (value as { domain?: unknown }).domain;
+  if (payloadDomain !== undefined && payloadDomain !== headerDomain) {
+    throw new ContractViolationError(
+      ContractErrorCode.DomainMismatch,
+      `The payload's domain "${String(payloadDomain)}" is not the message's domain "${headerDomain}"`,
+    );
+  }
 }
 
 export function decodeJson(buffer: Buffer | null, what: string): unknown {

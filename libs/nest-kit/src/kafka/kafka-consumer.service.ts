@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { type Consumer, type EachMessagePayload, type Kafka, type KafkaMessage } from 'kafkajs';
 import {
+  assertSameDomain,
   ContractViolationError,
   decodeJson,
   deadLetterTopicOf,
@@ -81,6 +82,7 @@ export class KafkaConsumerService implements OnApplicationBootstrap, OnApplicati
       await this.handleWithRetry(topic, partition, message, async () => {
         const meta = readMetadata(message.headers, contract.version);
         const value = validatePayload(contract.valueClass, decodeJson(message.value, `${topic} value`), `${topic} value`);
+        assertSameDomain(value, meta.domain);
         await handler(value, meta, message);
       });
     });
@@ -104,6 +106,8 @@ export class KafkaConsumerService implements OnApplicationBootstrap, OnApplicati
         const request = validatePayload(contract.valueClass, decodeJson(message.value, `${topic} value`), `${topic} value`);
         let body: object;
         try {
+          // A request claiming another tenant's resource is answered with a refusal, not executed.
+          assertSameDomain(request, meta.domain);
           const reply = validatePayload(replyContract.valueClass, await handler(request, meta), `${topic} reply`);
           body = { ok: true, value: reply };
         } catch (error) {
