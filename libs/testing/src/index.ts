@@ -7,3 +7,5 @@ export * from './wait-for';
 export * from './local-aws';
 export * from './app-process';
 export * from './connector-stack';
+export * from './canary-server';
+export * from './kafka-topics';
