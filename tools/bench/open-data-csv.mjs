@@ -3,8 +3,22 @@
 import { createWriteStream, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import path from 'node:path';
 
-const HEADER = 'id,commune,code_postal,population,superficie_km2,date_creation,derniere_mesure,actif,categorie,commentaire';
-const COMMUNES = ['Saint-Étienne', 'Évreux', 'Besançon', 'Mâcon', 'Orléans', 'Nîmes', 'Sète', 'Angoulême', 'Nancy', 'Béziers', 'Aix-en-Provence', 'Le Puy-en-Velay'];
+const HEADER =
+  'id,commune,code_postal,population,superficie_km2,date_creation,derniere_mesure,actif,categorie,commentaire';
+const COMMUNES = [
+  'Saint-Étienne',
+  'Évreux',
+  'Besançon',
+  'Mâcon',
+  'Orléans',
+  'Nîmes',
+  'Sète',
+  'Angoulême',
+  'Nancy',
+  'Béziers',
+  'Aix-en-Provence',
+  'Le Puy-en-Velay',
+];
 const CATEGORIES = ['urbaine', 'rurale', 'périurbaine', 'littorale', 'montagne'];
 
 /** xorshift32: fast, seedable, identical everywhere. */
@@ -23,7 +37,12 @@ function row(index, next) {
   const day = String(1 + Math.floor(next() * 28)).padStart(2, '0');
   const month = String(1 + Math.floor(next() * 12)).padStart(2, '0');
   const hour = String(Math.floor(next() * 24)).padStart(2, '0');
-  const quoted = next() < 0.1 ? `"Relevé ""${index}"", voir aussi:\nannexe ${index % 97}"` : next() < 0.3 ? `"à vérifier, ${index % 13}"` : `ok ${index % 1000}`;
+  const quoted =
+    next() < 0.1
+      ? `"Relevé ""${index}"", voir aussi:\nannexe ${index % 97}"`
+      : next() < 0.3
+        ? `"à vérifier, ${index % 13}"`
+        : `ok ${index % 1000}`;
   return `${index},${commune},${String(1000 + Math.floor(next() * 94000)).padStart(5, '0')},${Math.floor(next() * 500000)},${(next() * 1000).toFixed(3)},19${50 + Math.floor(next() * 49)}-${month}-${day},2024-${month}-${day}T${hour}:15:00Z,${next() < 0.5 ? 'true' : 'false'},${CATEGORIES[Math.floor(next() * CATEGORIES.length)]},${quoted}\n`;
 }
 

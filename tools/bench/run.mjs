@@ -1,24 +1,37 @@
 #!/usr/bin/env node
-// `npm run bench [-- --sizes 1MiB,100MiB,1GiB --runs 1]`: the connector's figures on generated open-data
-// CSV files in the local S3: preview time and bytes read, import throughput through the REST API until
-// `succeeded`, and the importer's peak RSS. Not a test: it prints figures. See docs/performance.md.
-import { createReadStream, statSync } from 'node:fs';
+// `npm run bench [-- options]`: how fast the connector gets an S3 CSV into the store, side by side in one
+// run with each stage's limit measured alone and with what a user would pick instead (mongoimport,
+// pandas + pymongo), on generated open-data CSV files in the local S3. Prints a table with the ratios
+// of docs/performance.md's targets. Not a test.
+//
+//   --sizes 1MiB,100MiB,1GiB   CSV files (a gzip of the largest is added unless --skip gzip)
+//   --runs 3                   runs per figure (the median is printed)
+//   --large-runs 1             runs per figure for files of 100 MiB and more (each import takes minutes)
+//   --import-max 1GiB          import (connector, mongoimport, pandas) only files up to this size;
+//                              larger ones get stage limits and the preview only
+//   --store-sample-rows 200000 documents for the store insert limit (its rate does not depend on the file)
+//   --skip mongoimport,pandas,concurrency,gzip
+//   --importer-args "--max-semi-space-size=…"  node flags of the importer process
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { build, ensureDependencies, infra, log, ROOT } from '../lib/workspace.mjs';
-import { openDataCsv } from './open-data-csv.mjs';
-import { memoryOf, startStack, waitForImport } from './stack.mjs';
+import { build, ensureDependencies, infra, log } from '../lib/workspace.mjs';
+import { findMongoimport, findPandasPython, mongoimportRun, pandasRun } from './alternatives.mjs';
+import { concurrentImports, connectorRun } from './connector.mjs';
+import { benchInput, ensureUploaded, parseSize, sizeLabel, UNITS } from './inputs.mjs';
+import {
+  importerDocuments,
+  parseAndCast,
+  previewOf,
+  rawCsvParse,
+  s3Drain,
+  storeInsert,
+} from './stage-limits.mjs';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const require = createRequire(import.meta.url);
-const UNITS = { KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 };
-
-function parseSize(text) {
-  const match = /^(\d+(?:\.\d+)?)(KiB|MiB|GiB)$/.exec(text.trim());
-  if (!match) throw new Error(`Size "${text}" must look like 1MiB, 100MiB or 1GiB`);
-  return Math.round(Number(match[1]) * UNITS[match[2]]);
-}
 
 function option(name, fallback) {
   const index = process.argv.indexOf(`--${name}`);
@@ -26,95 +39,344 @@ function option(name, fallback) {
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const mb = (bytes) => (bytes / 1024 ** 2).toFixed(1);
+const MB = 1e6;
+/** Files from this size on are measured `--large-runs` times: each import takes minutes. */
+const LARGE = 100 * UNITS.MiB;
+const fixed = (value, digits = 1) =>
+  value === undefined || Number.isNaN(value) ? '–' : value.toFixed(digits);
+
+async function measure(runs, what, fn) {
+  const results = [];
+  for (let run = 0; run < runs; run += 1) {
+    const result = await fn(run);
+    log(`${what} run ${run + 1}/${runs}: ${result.seconds.toFixed(2)} s`);
+    results.push(result);
+  }
+  const pick = (name) => median(results.map((result) => result[name]).filter((value) => value !== undefined));
+  return { seconds: pick('seconds'), runs, all: results, pick };
+}
 
 async function main() {
   ensureDependencies();
   build();
   await infra.up({ log });
-  const env = infra.readEnvFile();
-  const { S3Client, HeadObjectCommand, PutObjectCommand, CreateBucketCommand } = require('@aws-sdk/client-s3');
-  const { IAMClient, CreateUserCommand, PutUserPolicyCommand, CreateAccessKeyCommand } = require('@aws-sdk/client-iam');
+  const env = { ...infra.readEnvFile(), ...process.env };
+  const sizes = option('sizes', '1MiB,100MiB,1GiB').split(',').map(parseSize);
+  const runs = Number(option('runs', '3'));
+  const largeRuns = Number(option('large-runs', '1'));
+  const importMax = parseSize(option('import-max', '1GiB'));
+  const storeSampleRows = Number(option('store-sample-rows', '200000'));
+  const skip = new Set(option('skip', '').split(',').filter(Boolean));
+  const importerNodeArgs = option('importer-args', '').split(' ').filter(Boolean);
+  const cache = process.env.S3C_CACHE_DIR ?? path.join(os.homedir(), '.cache/s3-connector');
+  const dataDir = path.join(cache, 'bench');
+  const toolsDir = path.join(cache, 'bench-tools');
+
+  const {
+    S3Client,
+    HeadObjectCommand,
+    PutObjectCommand,
+    CreateBucketCommand,
+    GetObjectCommand,
+  } = require('@aws-sdk/client-s3');
+  const {
+    IAMClient,
+    CreateUserCommand,
+    PutUserPolicyCommand,
+    CreateAccessKeyCommand,
+  } = require('@aws-sdk/client-iam');
   const credentials = { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY };
   const common = { endpoint: env.AWS_ENDPOINT_URL, region: env.AWS_REGION, credentials };
-  const s3 = new S3Client({ ...common, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
+  const s3 = {
+    client: new S3Client({
+      ...common,
+      forcePathStyle: true,
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    }),
+    commands: { HeadObjectCommand, PutObjectCommand, GetObjectCommand },
+  };
   const iam = new IAMClient(common);
   const bucket = 's3c-bench';
-  await s3.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: env.AWS_REGION } })).catch(() => undefined);
+  await s3.client
+    .send(
+      new CreateBucketCommand({
+        Bucket: bucket,
+        CreateBucketConfiguration: { LocationConstraint: env.AWS_REGION },
+      }),
+    )
+    .catch(() => undefined);
   const userName = `bench-reader-${Date.now()}`;
   await iam.send(new CreateUserCommand({ UserName: userName }));
-  await iam.send(new PutUserPolicyCommand({ UserName: userName, PolicyName: 'read', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['s3:GetObject'], Resource: `arn:aws:s3:::${bucket}/*` }] }) }));
+  await iam.send(
+    new PutUserPolicyCommand({
+      UserName: userName,
+      PolicyName: 'read',
+      PolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: ['s3:GetObject'], Resource: `arn:aws:s3:::${bucket}/*` }],
+      }),
+    }),
+  );
   const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: userName }));
+  const targetOf = (input, key = input.key) => ({
+    ...input,
+    key,
+    bucket,
+    endpoint: env.AWS_ENDPOINT_URL,
+    region: env.AWS_REGION,
+    accessKeyId: AccessKey.AccessKeyId,
+    secretAccessKey: AccessKey.SecretAccessKey,
+  });
 
-  const sizes = option('sizes', '1MiB,100MiB,1GiB').split(',').map(parseSize);
-  const runs = Number(option('runs', '1'));
-  const cache = path.join(process.env.S3C_CACHE_DIR ?? path.join(os.homedir(), '.cache/s3-connector'), 'bench');
-  const results = [];
-  for (const bytes of sizes) {
-    const data = await openDataCsv(cache, bytes);
-    const key = path.basename(data.file);
-    const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })).catch(() => undefined);
-    if (head?.ContentLength !== data.size) {
-      log(`uploading ${key} (${mb(data.size)} MiB) to the local S3...`);
-      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: createReadStream(data.file), ContentLength: statSync(data.file).size }));
+  const inputs = [];
+  for (const bytes of sizes) inputs.push(await benchInput(dataDir, bytes));
+  const largest = Math.max(...sizes);
+  if (!skip.has('gzip')) inputs.push(await benchInput(dataDir, largest, { gzip: true }));
+  for (const input of inputs) await ensureUploaded(s3, bucket, input, input.key, log);
+
+  const mongoimport = skip.has('mongoimport') ? { reason: 'skipped' } : findMongoimport(toolsDir);
+  const pandas = skip.has('pandas') ? { reason: 'skipped' } : findPandasPython(toolsDir);
+  if (mongoimport.reason) log(`mongoimport: ${mongoimport.reason}`);
+  if (pandas.reason) log(`pandas: ${pandas.reason}`);
+
+  const rows = [];
+  for (const input of inputs) {
+    const target = targetOf(input);
+    const imports = input.bytes <= importMax;
+    const large = input.bytes >= LARGE;
+    const importRuns = large ? largeRuns : runs;
+    const stageRuns = large ? largeRuns : runs;
+    log(`— ${input.label} (${input.rows} rows)`);
+    const preview = await previewOf(input.csvFile);
+    const parseConfig = {
+      config: { ...preview.config, compression: input.gzip ? 'gzip' : 'none' },
+      fields: preview.fields,
+    };
+    const bytes = readFileSync(input.file);
+    const row = { input };
+    row.s3 = await measure(stageRuns, 'S3 GET drain', () => s3Drain(s3, bucket, input.key));
+    row.parse = await measure(stageRuns, 'parse + cast', () => parseAndCast(bytes, parseConfig));
+    row.raw = await measure(stageRuns, 'raw csv-parse', () =>
+      rawCsvParse(input.gzip ? gunzipSync(bytes) : bytes, preview),
+    );
+    if (!input.gzip) {
+      const documents = await importerDocuments(bytes, preview, { maxRows: storeSampleRows });
+      const storeRuns = await measure(runs, `store insert (${documents.rows} documents)`, async () =>
+        storeInsert(await storeDb(env), documents),
+      );
+      row.store = { ...storeRuns, rows: documents.rows };
     }
-    const measured = [];
-    for (let run = 0; run < runs; run += 1) {
-      // A fresh importer per run: its peak RSS is this file's alone.
-      const stack = await startStack();
-      try {
-        const connection = await stack.call('connections', 'POST', '/api/v1/connections', {
-          title: 'bench',
-          type: 's3',
-          auth: { method: 'sigv4', url: `${env.AWS_ENDPOINT_URL}/${bucket}/${key}`, region: env.AWS_REGION, access_key: AccessKey.AccessKeyId, secret_access_key: AccessKey.SecretAccessKey },
-        });
-        let preview;
-        for (let attempt = 0; !preview; attempt += 1) {
-          const started = performance.now();
-          preview = await stack.call('dataset-import', 'POST', '/api/v1/sources/preview', { connection_id: connection.id }).catch((error) => {
-            // The importer learns keys and connections from events: give it a moment.
-            if (attempt > 100 || !/CONNECTION_NOT_FOUND|UNAUTHORIZED/.test(String(error.message))) throw error;
-            return undefined;
-          });
-          if (preview) preview.ms = performance.now() - started;
-          else await new Promise((resolve) => setTimeout(resolve, 100));
-        }
-        const importerPid = stack.apps['dataset-import'].child.pid;
-        const started = performance.now();
-        const created = await stack.call('dataset-import', 'POST', '/api/v1/datasets', { title: `bench ${key} ${run}`, source: { connection_id: connection.id, config: preview.config } });
-        const finished = await waitForImport(stack, created.dataset_id, created.import.import_id);
-        const seconds = (performance.now() - started) / 1000;
-        if (finished.status !== 'succeeded') throw new Error(`import ${finished.status}: ${JSON.stringify(finished.error)}`);
-        measured.push({ previewMs: preview.ms, previewBytes: preview.bytes_read, seconds, rows: finished.rows, peakRss: memoryOf(importerPid).peak });
-        log(`${key} run ${run + 1}: ${finished.rows} rows in ${seconds.toFixed(1)} s`);
-      } finally {
-        await stack.stop();
-      }
-    }
-    const seconds = median(measured.map((m) => m.seconds));
-    results.push({
-      file: `${mb(data.size)} MiB`,
-      rows: data.rows,
-      previewMs: median(measured.map((m) => m.previewMs)),
-      previewKiB: median(measured.map((m) => m.previewBytes)) / 1024,
-      seconds,
-      rowsPerSecond: data.rows / seconds,
-      mbPerSecond: data.size / 1024 ** 2 / seconds,
-      peakRssMb: median(measured.map((m) => m.peakRss)) / 1024 ** 2,
-    });
+    const connector = await measure(
+      imports ? importRuns : stageRuns,
+      imports ? 'connector preview + import' : 'connector preview',
+      () => connectorRun(target, { importerNodeArgs, previewOnly: !imports }),
+    );
+    row.connector = { ...connector, seconds: imports ? connector.seconds : undefined };
+    if (imports && mongoimport.binary)
+      row.mongoimport = await measure(importRuns, 'mongoimport', () =>
+        mongoimportRun(mongoimport.binary, target, env),
+      );
+    if (imports && pandas.python)
+      row.pandas = await measure(importRuns, 'pandas', () => pandasRun(pandas.python, target, env));
+    rows.push(row);
   }
+  await closeStoreDb();
+
+  let concurrency;
+  // The largest file imported, against four files of a quarter of its size imported at once.
+  const largestInput = rows.filter((row) => !row.input.gzip && row.connector.seconds !== undefined).at(-1);
+  if (!skip.has('concurrency') && largestInput) {
+    const quarter = await benchInput(dataDir, Math.round(largestInput.input.bytes / 4));
+    const targets = [1, 2, 3, 4].map((copy) => targetOf(quarter, `copy-${copy}-${quarter.key}`));
+    for (const target of targets) await ensureUploaded(s3, bucket, quarter, target.key, log);
+    const measured = await measure(
+      largestInput.input.bytes >= LARGE ? largeRuns : runs,
+      `4 concurrent imports of ${quarter.label}`,
+      () => concurrentImports(targets, { importerNodeArgs }),
+    );
+    concurrency = {
+      quarter,
+      seconds: measured.seconds,
+      single: largestInput.connector.seconds,
+      singleLabel: largestInput.input.label,
+      rows: measured.pick('rows'),
+      peakRss: measured.pick('peakRss'),
+    };
+  }
+  process.stdout.write(
+    `${report(rows, concurrency, { runs, largeRuns, storeSampleRows, importerNodeArgs, mongoimport, pandas })}\n`,
+  );
+}
+
+let storeClient;
+async function storeDb(env) {
+  const { MongoClient } = require('mongoose').mongo;
+  storeClient ??= await MongoClient.connect(env.MONGODB_URI);
+  return storeClient.db(`bench_${Date.now().toString(36)}_store`);
+}
+async function closeStoreDb() {
+  if (!storeClient) return;
+  const { databases } = await storeClient.db('admin').admin().listDatabases();
+  for (const { name } of databases)
+    if (/^bench_.*_store$/.test(name)) await storeClient.db(name).dropDatabase();
+  await storeClient.close();
+}
+
+function verdict(ok) {
+  return ok === undefined ? 'n/a' : ok ? 'PASS' : 'MISS';
+}
+
+function report(rows, concurrency, settings) {
+  const cpu = os.cpus();
   const lines = [
-    `S3 connector benchmark — ${new Date().toISOString()} — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${mb(os.totalmem())} MiB RAM, Node ${process.version}; median of ${runs} run(s)`,
+    `S3 connector benchmark — ${new Date().toISOString()}`,
+    `Machine: ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${(os.totalmem() / UNITS.GiB).toFixed(1)} GiB RAM, ${os.type()} ${os.release()}, Node ${process.version}; store: FerretDB (SQLite) on the same machine; S3: moto.`,
+    `Median of ${settings.runs} run(s) (${settings.largeRuns} for files of ≥ 100 MiB); MB = 10^6 bytes of the object; store limit measured on the first ${settings.storeSampleRows} documents.${settings.importerNodeArgs.length ? ` Importer node flags: ${settings.importerNodeArgs.join(' ')}.` : ''}`,
     '',
-    '| file | rows | preview (ms) | preview read (KiB) | import (s) | rows/s | MB/s | importer peak RSS (MB) |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-    ...results.map((r) => `| ${r.file} | ${r.rows} | ${r.previewMs.toFixed(0)} | ${r.previewKiB.toFixed(0)} | ${r.seconds.toFixed(1)} | ${r.rowsPerSecond.toFixed(0)} | ${r.mbPerSecond.toFixed(2)} | ${r.peakRssMb.toFixed(0)} |`),
+    '### Stage limits (each measured alone)',
+    '',
+    '| file | object MB | rows | S3 GET MB/s | parse+cast MB/s | raw csv-parse MB/s | parse/raw | store insert docs/s | store as MB/s |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
-  if (results.length > 1) {
-    const [small, , large = results[results.length - 1]] = results;
-    lines.push('', `Ratios: preview time largest/smallest = ${(large.previewMs / small.previewMs).toFixed(2)}; peak RSS largest/second = ${(large.peakRssMb / results[results.length - 2].peakRssMb).toFixed(2)}`);
+  for (const row of rows) {
+    const { input } = row;
+    const objectMb = input.size / MB;
+    row.limits = {
+      s3: objectMb / row.s3.seconds,
+      parse: objectMb / row.parse.seconds,
+      raw: objectMb / row.raw.seconds,
+      storeDocs: row.store ? row.store.rows / row.store.seconds : undefined,
+    };
+    row.limits.store =
+      row.limits.storeDocs === undefined ? undefined : (row.limits.storeDocs * objectMb) / input.rows;
+    lines.push(
+      `| ${input.label} | ${fixed(objectMb)} | ${input.rows} | ${fixed(row.limits.s3)} | ${fixed(row.limits.parse)} | ${fixed(row.limits.raw)} | ${fixed(row.limits.parse / row.limits.raw, 2)} | ${fixed(row.limits.storeDocs, 0)} | ${fixed(row.limits.store, 2)} |`,
+    );
   }
-  process.stdout.write(`${lines.join('\n')}\n`);
+  // The gzip file's store limit is the CSV's: the same documents.
+  for (const row of rows) {
+    if (row.limits.store === undefined) {
+      const plain = rows.find((other) => !other.input.gzip && other.input.csvSize === row.input.csvSize);
+      row.limits.storeDocs = plain?.limits.storeDocs;
+      row.limits.store = plain ? (plain.limits.storeDocs * row.input.size) / MB / row.input.rows : undefined;
+    }
+  }
+  lines.push('', '### Connector and alternatives (same object, same store)', '');
+  lines.push(
+    '| file | preview ms | preview read KiB | import s | rows/s | MB/s | vs slowest stage | importer RSS idle / peak MB | mongoimport s (rows/s) | connector / mongoimport | pandas s (rows/s) | connector / pandas |',
+  );
+  lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const row of rows) {
+    const { input, connector } = row;
+    const seconds = connector.seconds;
+    const rate = seconds === undefined ? undefined : input.size / MB / seconds;
+    const slowest = Math.min(
+      ...[row.limits.s3, row.limits.parse, row.limits.store].filter((value) => value !== undefined),
+    );
+    row.figures = {
+      previewMs: connector.pick('previewMs'),
+      previewKiB: connector.pick('previewBytes') / 1024,
+      rate,
+      rowsPerSecond: seconds === undefined ? undefined : input.rows / seconds,
+      vsSlowest: rate === undefined ? undefined : rate / slowest,
+      idleRss: connector.pick('idleRss') / MB,
+      peakRss: seconds === undefined ? undefined : connector.pick('peakRss') / MB,
+      vsMongoimport: row.mongoimport && seconds !== undefined ? row.mongoimport.seconds / seconds : undefined,
+      vsPandas: row.pandas && seconds !== undefined ? row.pandas.seconds / seconds : undefined,
+    };
+    const f = row.figures;
+    const alt = (measured) =>
+      measured ? `${fixed(measured.seconds)} (${fixed(input.rows / measured.seconds, 0)})` : '–';
+    lines.push(
+      `| ${input.label} | ${fixed(f.previewMs, 0)} | ${fixed(f.previewKiB, 0)} | ${fixed(seconds)} | ${fixed(f.rowsPerSecond, 0)} | ${fixed(rate, 2)} | ${fixed(f.vsSlowest, 2)} | ${fixed(f.idleRss, 0)} / ${fixed(f.peakRss, 0)} | ${alt(row.mongoimport)} | ${fixed(f.vsMongoimport, 2)} | ${alt(row.pandas)} | ${fixed(f.vsPandas, 2)} |`,
+    );
+  }
+  if (!settings.mongoimport.binary)
+    lines.push('', `mongoimport not measured: ${settings.mongoimport.reason}`);
+  if (!settings.pandas.python) lines.push('', `pandas not measured: ${settings.pandas.reason}`);
+  if (concurrency) {
+    lines.push(
+      '',
+      `Concurrency: 4 imports of ${concurrency.quarter.label} at once on one importer: ${fixed(concurrency.seconds)} s (${concurrency.rows} rows, peak RSS ${fixed(concurrency.peakRss / MB, 0)} MB) vs one ${concurrency.singleLabel} import ${fixed(concurrency.single)} s: ratio ${fixed(concurrency.seconds / concurrency.single, 2)}`,
+    );
+  }
+
+  const plain = rows.filter((row) => !row.input.gzip);
+  const smallest = plain[0];
+  const biggest = plain.at(-1);
+  const imported = plain.filter((row) => row.figures.peakRss !== undefined);
+  const rssLargest = imported.at(-1);
+  const rssPrevious = imported.at(-2);
+  const anyImport = rows.some((row) => row.figures.rate !== undefined);
+  const targets = [
+    [
+      'preview reads ≤ 512 KiB (20 records)',
+      Math.max(...rows.map((row) => row.figures.previewKiB)),
+      (value) => value <= 512,
+      (value) => `${fixed(value, 0)} KiB max`,
+    ],
+    [
+      `preview time ${biggest.input.label} ≤ 1.2 × ${smallest.input.label}`,
+      biggest.figures.previewMs / smallest.figures.previewMs,
+      (value) => value <= 1.2,
+      (value) => fixed(value, 2),
+    ],
+    [
+      'import ≥ 0.85 × slowest stage limit',
+      anyImport
+        ? Math.min(
+            ...rows.filter((row) => row.figures.vsSlowest !== undefined).map((row) => row.figures.vsSlowest),
+          )
+        : undefined,
+      (value) => value >= 0.85,
+      (value) => `${fixed(value, 2)} (worst file)`,
+    ],
+    [
+      'import ≥ 1.0 × mongoimport',
+      rows.some((row) => row.figures.vsMongoimport !== undefined)
+        ? Math.min(
+            ...rows
+              .filter((row) => row.figures.vsMongoimport !== undefined)
+              .map((row) => row.figures.vsMongoimport),
+          )
+        : undefined,
+      (value) => value >= 1,
+      (value) => `${fixed(value, 2)} (worst file)`,
+    ],
+    [
+      'parse+cast ≥ 0.7 × raw csv-parse',
+      Math.min(...plain.map((row) => row.limits.parse / row.limits.raw)),
+      (value) => value >= 0.7,
+      (value) => `${fixed(value, 2)} (worst file)`,
+    ],
+    [
+      `importer peak RSS ≤ 250 MB (${rssLargest?.input.label ?? '–'})`,
+      rssLargest?.figures.peakRss,
+      (value) => value <= 250,
+      (value) => `${fixed(value, 0)} MB`,
+    ],
+    [
+      `RSS ${rssLargest?.input.label ?? '–'} ≤ 1.25 × RSS ${rssPrevious?.input.label ?? '–'}`,
+      rssPrevious ? rssLargest.figures.peakRss / rssPrevious.figures.peakRss : undefined,
+      (value) => value <= 1.25,
+      (value) => fixed(value, 2),
+    ],
+    [
+      '4 concurrent quarter-size imports ≤ 1.3 × one full import',
+      concurrency ? concurrency.seconds / concurrency.single : undefined,
+      (value) => value <= 1.3,
+      (value) => fixed(value, 2),
+    ],
+  ];
+  lines.push('', '### Targets', '', '| target | measured | verdict |', '| --- | ---: | --- |');
+  for (const [name, value, ok, show] of targets) {
+    const measured = value === undefined || Number.isNaN(value) ? undefined : value;
+    lines.push(
+      `| ${name} | ${measured === undefined ? 'not measured' : show(measured)} | ${verdict(measured === undefined ? undefined : ok(measured))} |`,
+    );
+  }
+  return lines.join('\n');
 }
 
 main().catch((error) => {

@@ -2,13 +2,18 @@
 // databases of their own; and the admin calls a benchmark needs (domain key, connection, dataset).
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { appEnvironment, ROOT } from '../lib/workspace.mjs';
 
-const PORT_VARIABLES = { connections: 'CONNECTIONS_HTTP_PORT', 'dataset-import': 'DATASET_IMPORT_HTTP_PORT', 'credential-broker': 'CREDENTIAL_BROKER_HEALTH_PORT' };
+const PORT_VARIABLES = {
+  connections: 'CONNECTIONS_HTTP_PORT',
+  'dataset-import': 'DATASET_IMPORT_HTTP_PORT',
+  'credential-broker': 'CREDENTIAL_BROKER_HEALTH_PORT',
+};
 
 function freePort() {
   return new Promise((resolve) => {
@@ -36,11 +41,18 @@ export async function startStack(extraEnv = {}, importerNodeArgs = []) {
   const apps = {};
   for (const name of Object.keys(PORT_VARIABLES)) {
     const port = await freePort();
-    const child = spawn(process.execPath, [...(name === 'dataset-import' ? importerNodeArgs : []), path.join(ROOT, 'dist/apps', name, 'src/main.js')], {
-      cwd: ROOT,
-      env: { ...env, [PORT_VARIABLES[name]]: String(port) },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        ...(name === 'dataset-import' ? importerNodeArgs : []),
+        path.join(ROOT, 'dist/apps', name, 'src/main.js'),
+      ],
+      {
+        cwd: ROOT,
+        env: { ...env, [PORT_VARIABLES[name]]: String(port) },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
     apps[name] = { child, url: `http://127.0.0.1:${port}` };
   }
   for (const [name, app] of Object.entries(apps)) {
@@ -54,7 +66,14 @@ export async function startStack(extraEnv = {}, importerNodeArgs = []) {
       await sleep(250);
     }
   }
-  const key = execFileSync(process.execPath, [path.join(ROOT, 'dist/apps/connections/src/domain-create.js'), 'bench'], { cwd: ROOT, env, encoding: 'utf8' }).trim().split('\n').at(-1);
+  const key = execFileSync(
+    process.execPath,
+    [path.join(ROOT, 'dist/apps/connections/src/domain-create.js'), 'bench'],
+    { cwd: ROOT, env, encoding: 'utf8' },
+  )
+    .trim()
+    .split('\n')
+    .at(-1);
   const call = async (app, method, route, body) => {
     const response = await fetch(`${apps[app].url}${route}`, {
       method,
@@ -69,6 +88,7 @@ export async function startStack(extraEnv = {}, importerNodeArgs = []) {
     env,
     apps,
     call,
+    run,
     async stop() {
       await Promise.all(
         Object.values(apps).map(
@@ -80,8 +100,24 @@ export async function startStack(extraEnv = {}, importerNodeArgs = []) {
             }),
         ),
       );
+      await dropDatabases(env.MONGODB_URI, [
+        env.CONNECTIONS_DATABASE,
+        env.CREDENTIAL_BROKER_DATABASE,
+        env.DATASET_IMPORT_DATABASE,
+      ]);
     },
   };
+}
+
+/** FerretDB's files grow with every imported copy: a benchmark drops what it created. */
+export async function dropDatabases(uri, names) {
+  const { MongoClient } = createRequire(import.meta.url)('mongoose').mongo;
+  const client = await MongoClient.connect(uri);
+  try {
+    for (const name of names) await client.db(name).dropDatabase();
+  } finally {
+    await client.close();
+  }
 }
 
 /** Resident memory of a process now and at its peak (Linux /proc), in bytes. */
@@ -93,7 +129,11 @@ export function memoryOf(pid) {
 
 export async function waitForImport(stack, datasetId, importId, onTick = () => {}) {
   for (;;) {
-    const state = await stack.call('dataset-import', 'GET', `/api/v1/datasets/${datasetId}/imports/${importId}`);
+    const state = await stack.call(
+      'dataset-import',
+      'GET',
+      `/api/v1/datasets/${datasetId}/imports/${importId}`,
+    );
     onTick(state);
     if (['succeeded', 'failed', 'unchanged'].includes(state.status)) return state;
     await sleep(200);

@@ -4,6 +4,7 @@ import {
   InferredType,
   parseDateParts,
   parseIsoDatetime,
+  utcMilliseconds,
   ValueKind,
 } from './infer-types';
 
@@ -78,5 +79,36 @@ describe('dates', () => {
 
   it('should keep years below 100 as they are', () => {
     expect(new Date(parseIsoDatetime('0050-06-01T00:00:00Z') as number).getUTCFullYear()).toBe(50);
+  });
+
+  it.each<[string, number | undefined]>([
+    ['2024-02-29T23:59:59Z', Date.UTC(2024, 1, 29, 23, 59, 59)],
+    ['2024-02-29 08:30', Date.UTC(2024, 1, 29, 8, 30)],
+    ['2024-02-29t08:30:00z', Date.UTC(2024, 1, 29, 8, 30)],
+    ['1600-03-01T00:00:00Z', Date.UTC(1600, 2, 1)],
+    ['9999-12-31T23:59:59Z', Date.UTC(9999, 11, 31, 23, 59, 59)],
+    ['2023-02-29T00:00:00Z', undefined],
+    ['2024-01-01T24:00:00Z', undefined],
+    ['2024-01-01T12:60', undefined],
+    ['2024-01-01T1a:00:00Z', undefined],
+    ['2024-01-01X12:00:00Z', undefined],
+  ])('should read the common shape %s without the pattern as the pattern would', (value, expected) => {
+    expect(parseIsoDatetime(value)).toBe(expected);
+  });
+});
+
+describe('utcMilliseconds', () => {
+  it('should match Date.UTC for years from 100 on, and go below it without the 1900 shift', () => {
+    const dates: [number, number, number][] = [
+      [1970, 1, 1],
+      [2000, 2, 29],
+      [1900, 3, 1],
+      [100, 1, 1],
+      [2400, 12, 31],
+    ];
+    expect(dates.map(([year, month, day]) => utcMilliseconds(year, month, day, 13, 14, 15, 16))).toEqual(
+      dates.map(([year, month, day]) => Date.UTC(year, month - 1, day, 13, 14, 15, 16)),
+    );
+    expect(new Date(utcMilliseconds(1, 1, 1)).toISOString()).toBe('0001-01-01T00:00:00.000Z');
   });
 });
