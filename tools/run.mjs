@@ -157,6 +157,10 @@ async function test() {
     step('integration and end-to-end tests', () =>
       run('npx', ['jest', '-c', 'jest.integration.config.cjs', '--ci', '--runInBand'], { env: appEnvironment() }),
     );
+    // Last: these suites stop and restart the broker and the store on purpose.
+    step('reliability suites (faults, hostile input)', () =>
+      run('npx', ['jest', '-c', 'jest.reliability.config.cjs', '--ci', '--runInBand'], { env: appEnvironment() }),
+    );
   } catch (error) {
     log(`infrastructure: ${error.message}`);
     results.push({ name: 'infrastructure', ok: false, seconds: '-' });
