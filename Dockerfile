@@ -18,7 +18,8 @@ RUN node tools/build.mjs
 
 FROM node:20-bookworm-slim AS runtime
 ARG APP
-ENV NODE_ENV=production APP=${APP}
+# A capped heap keeps the importer's memory flat (docs/performance.md).
+ENV NODE_ENV=production APP=${APP} NODE_OPTIONS=--max-old-space-size=128
 WORKDIR /srv
 COPY package.json package-lock.json ./
 COPY --from=build /repo/libs/auth/package.json libs/auth/

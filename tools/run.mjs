@@ -5,7 +5,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { appEnvironment, build, ensureDependencies, infra, log, ROOT, run } from './lib/workspace.mjs';
+import { appEnvironment, appProcessEnvironment, build, ensureDependencies, infra, log, ROOT, run } from './lib/workspace.mjs';
 
 const APPS = [
   { name: 'connections', portVariable: 'CONNECTIONS_HTTP_PORT', port: 3000, what: 'REST API, docs at /api/docs' },
@@ -66,7 +66,7 @@ async function start() {
   ensureDependencies();
   build();
   const { started } = await infra.up({ log });
-  const env = appEnvironment();
+  const env = appProcessEnvironment();
   const children = APPS.map((app) => ({
     app,
     child: spawn(process.execPath, [path.join(ROOT, 'dist/apps', app.name, 'src/main.js')], {

@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { appEnvironment, ROOT } from '../lib/workspace.mjs';
+import { appProcessEnvironment, ROOT } from '../lib/workspace.mjs';
 
 const PORT_VARIABLES = {
   connections: 'CONNECTIONS_HTTP_PORT',
@@ -27,7 +27,7 @@ function freePort() {
 export async function startStack(extraEnv = {}, importerNodeArgs = []) {
   const run = `bench_${Date.now().toString(36)}`;
   const env = {
-    ...appEnvironment(),
+    ...appProcessEnvironment(),
     LOG_LEVEL: 'warn',
     CONNECTIONS_DATABASE: `${run}_connections`,
     CREDENTIAL_BROKER_DATABASE: `${run}_credentials`,

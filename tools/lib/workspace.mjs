@@ -46,6 +46,19 @@ export function build() {
 }
 
 /**
+ * Node flags of the app processes. V8 grows the heap lazily while an import allocates batch after batch
+ * (peak RSS 266 MB on a 20 MiB import); capped, the same import peaks at 165 MB and runs as fast
+ * (docs/performance.md). libs/testing's AppProcess and the Dockerfile set the same value.
+ */
+export const APP_NODE_OPTIONS = '--max-old-space-size=128';
+
+/** The environment an app process is started with: the apps' environment plus their Node flags. */
+export function appProcessEnvironment() {
+  const env = appEnvironment();
+  return { ...env, NODE_OPTIONS: [env.NODE_OPTIONS, APP_NODE_OPTIONS].filter(Boolean).join(' ') };
+}
+
+/**
  * The apps' environment on the embedded defaults: the infrastructure's endpoints and credentials from
  * .infra/env, and the local AWS server allowed through the egress guard (it listens on loopback over http).
  */

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { waitFor } from './wait-for';
 
 const REPO_ROOT = path.resolve(__dirname, '../../..');
+/** As tools/lib/workspace.mjs APP_NODE_OPTIONS: the apps run with a capped heap everywhere. */
+const APP_NODE_OPTIONS = '--max-old-space-size=128';
 
 export type AppName = 'connections' | 'credential-broker' | 'dataset-import';
 
@@ -40,7 +42,12 @@ export class AppProcess {
     this.baseUrl = `http://127.0.0.1:${port}`;
     this.child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist/apps', this.name, 'src/main.js')], {
       cwd: REPO_ROOT,
-      env: { ...process.env, ...this.env, [PORT_VARIABLE[this.name]]: String(port) },
+      env: {
+        ...process.env,
+        ...this.env,
+        NODE_OPTIONS: [process.env.NODE_OPTIONS, APP_NODE_OPTIONS].filter(Boolean).join(' '),
+        [PORT_VARIABLE[this.name]]: String(port),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const keep = (chunk: Buffer) => this.output.push(...chunk.toString().split('\n').filter(Boolean));
