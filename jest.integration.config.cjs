@@ -10,6 +10,8 @@ module.exports = {
   rootDir: __dirname,
   roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/tools'],
   testMatch: ['**/*.integration-spec.ts', '**/*.e2e-spec.ts'],
+  // The reliability suites stop the broker and the store: they have their own run (jest.reliability.config.cjs).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/apps/system-e2e/src/reliability/'],
   globalSetup: '<rootDir>/libs/testing/src/jest-global-setup.ts',
   globalTeardown: '<rootDir>/libs/testing/src/jest-global-teardown.ts',
   testTimeout: 120_000,

@@ -134,7 +134,8 @@ function ensureDockerCompose() {
   });
 }
 
-async function test() {
+/** Runs the steps, the last ones against the infrastructure, stops what was started and prints a summary. */
+async function runSteps(checks, suites) {
   const results = [];
   const step = (name, fn) => {
     const outcome = fn();
@@ -142,25 +143,11 @@ async function test() {
     return outcome.ok;
   };
   ensureDependencies();
-  step('typecheck', () => run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']));
-  // The module-boundary rule reads Nx's project graph, which `nx show projects` computes and caches.
-  step('lint', () => {
-    const graph = run('npx', ['nx', 'show', 'projects'], { stdio: ['ignore', 'ignore', 'inherit'] });
-    return graph.ok ? run('npx', ['eslint', '.', '--max-warnings=0']) : graph;
-  });
-  step('build', () => run(process.execPath, ['tools/build.mjs']));
-  step('docker-compose (for the compose check)', ensureDockerCompose);
-  step('unit tests', () => run('npx', ['jest', '-c', 'jest.config.cjs', '--ci']));
+  for (const [name, fn] of checks) step(name, fn);
   let started = [];
   try {
     ({ started } = await infra.up({ log }));
-    step('integration and end-to-end tests', () =>
-      run('npx', ['jest', '-c', 'jest.integration.config.cjs', '--ci', '--runInBand'], { env: appEnvironment() }),
-    );
-    // Last: these suites stop and restart the broker and the store on purpose.
-    step('reliability suites (faults, hostile input)', () =>
-      run('npx', ['jest', '-c', 'jest.reliability.config.cjs', '--ci', '--runInBand'], { env: appEnvironment() }),
-    );
+    for (const [name, fn] of suites) step(name, fn);
   } catch (error) {
     log(`infrastructure: ${error.message}`);
     results.push({ name: 'infrastructure', ok: false, seconds: '-' });
@@ -176,10 +163,38 @@ async function test() {
   process.exit(results.every(({ ok }) => ok) ? 0 : 1);
 }
 
+const buildStep = ['build', () => run(process.execPath, ['tools/build.mjs'])];
+const jestSuites = (name, config) => [name, () => run('npx', ['jest', '-c', config, '--ci', '--runInBand'], { env: appEnvironment() })];
+
+function test() {
+  return runSteps(
+    [
+      ['typecheck', () => run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit'])],
+      // The module-boundary rule reads Nx's project graph, which `nx show projects` computes and caches.
+      [
+        'lint',
+        () => {
+          const graph = run('npx', ['nx', 'show', 'projects'], { stdio: ['ignore', 'ignore', 'inherit'] });
+          return graph.ok ? run('npx', ['eslint', '.', '--max-warnings=0']) : graph;
+        },
+      ],
+      buildStep,
+      ['docker-compose (for the compose check)', ensureDockerCompose],
+      ['unit tests', () => run('npx', ['jest', '-c', 'jest.config.cjs', '--ci'])],
+    ],
+    [jestSuites('integration and end-to-end tests', 'jest.integration.config.cjs')],
+  );
+}
+
+/** The fault and hostile-input suites: they stop and restart the broker and the store on purpose. */
+function testReliability() {
+  return runSteps([buildStep], [jestSuites('reliability suites', 'jest.reliability.config.cjs')]);
+}
+
 const command = process.argv[2];
-const commands = { start, test };
+const commands = { start, test, 'test:reliability': testReliability };
 if (!commands[command]) {
-  process.stderr.write('usage: node tools/run.mjs <start|test>\n');
+  process.stderr.write('usage: node tools/run.mjs <start|test|test:reliability>\n');
   process.exit(2);
 }
 commands[command]().catch((error) => {

@@ -7,5 +7,7 @@ export * from './wait-for';
 export * from './local-aws';
 export * from './app-process';
 export * from './connector-stack';
+export * from './fault-proxy';
+export * from './infra-outage';
 export * from './canary-server';
 export * from './kafka-topics';

@@ -42,6 +42,14 @@ function reasonOf(error: unknown): StatusReason {
   if (isParsingError(error) || error instanceof DatasetImportException) {
     return { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
   }
+  if (isResumable(error)) {
+    const cause = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    return {
+      code: DatasetImportErrorCode.SourceUnreachable,
+      message: `Reading the file kept failing (${cause}) after ${MAX_ATTEMPTS} attempts, each resumed from its checkpoint.`,
+      hint: 'Check that the object store is reachable and serves the file completely, then import again: the import resumes where it stopped.',
+    };
+  }
   return { code: 'IMPORT_FAILED', message: `The import failed: ${(error as Error)?.message ?? String(error)}` };
 }
 
@@ -163,10 +171,10 @@ export class ImportRunner {
         { start: resumeRangeStart(source.config, checkpoint), etag: sourceState.etag ?? '' },
         this.config.IMPORT_IDLE_TIMEOUT_MS,
       );
+      // One batch is written while the next one is parsed; batches are persisted in order.
+      let persisting: Promise<void> = Promise.resolve();
       try {
         let firstRow = checkpoint?.rowsRead ?? 0;
-        // One batch is written while the next one is parsed; batches are persisted in order.
-        let persisting: Promise<void> = Promise.resolve();
         for await (const batch of readCsvRecords(body, {
           sourceConfig: source.config,
           fields: dataset.fields,
@@ -184,6 +192,9 @@ export class ImportRunner {
         return;
       } catch (error) {
         body.destroy();
+        // A write still in flight must land (or fail) before the run resumes, fails or deletes this
+        // import's records: otherwise it would write after the deletion.
+        await persisting.catch(() => undefined);
         if (!(error instanceof RunInterrupted) && isResumable(error) && resumes < MAX_RESUMES_PER_RUN) {
           this.logger.event('warn', 'Source read interrupted, resuming from the last checkpoint', { importId: context.state._id, source: index, error }, 'ImportRunner');
           continue;

@@ -1,0 +1,309 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { CreateAccessKeyCommand, CreateUserCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
+import { CreateBucketCommand, PutObjectCommand, type BucketLocationConstraint } from '@aws-sdk/client-s3';
+import mongoose from 'mongoose';
+import {
+  ApiClient,
+  AppProcess,
+  ConnectorStack,
+  localAwsClients,
+  uniqueName,
+  waitFor,
+  type ApiAnswer,
+} from '@s3c/testing';
+
+export interface ImportBody {
+  import_id: string;
+  status: string;
+  rows: number;
+  records: number;
+  rejected: number;
+  error: { code: string; message: string } | null;
+}
+
+export interface ErrorBody {
+  error?: { code: string; message: string };
+}
+
+/** `id` equals the row's position, so that stored records can be checked one by one. */
+export function numberedCsv(rows: number): Buffer {
+  const lines = ['id,name,amount,day,comment'];
+  for (let index = 0; index < rows; index += 1) {
+    lines.push(
+      `${index},"Name, ${index}",${(index * 0.37).toFixed(2)},2024-01-${String((index % 28) + 1).padStart(2, '0')},"line with ""quotes"" ${index}"`,
+    );
+  }
+  return Buffer.from(`${lines.join('\n')}\n`);
+}
+
+/** Distinct random integers in [min, max), ascending. */
+export function randomPoints(count: number, min: number, max: number): number[] {
+  const points = new Set<number>();
+  while (points.size < count) {
+    points.add(min + Math.floor(Math.random() * (max - min)));
+  }
+  return [...points].sort((a, b) => a - b);
+}
+
+/**
+ * One connector stack with a domain, a bucket and helpers to create connections and datasets and to
+ * check what the store holds; the importer can be replaced (killed and started again) between steps.
+ */
+export class ReliabilityFixture {
+  readonly stack: ConnectorStack;
+  readonly environment: ConnectorStack['environment'];
+  readonly admin: ReturnType<typeof localAwsClients>;
+  readonly bucket = uniqueName('reliability');
+  readonly domain = uniqueName('reldomain').slice(0, 40);
+  apiKey = '';
+  connections!: ApiClient;
+  private storeConnection?: mongoose.Connection;
+
+  constructor(extraEnv: Record<string, string> = {}) {
+    this.stack = new ConnectorStack(extraEnv);
+    this.environment = this.stack.environment;
+    this.admin = localAwsClients(this.environment, this.environment.adminCredentials);
+  }
+
+  get importer(): AppProcess {
+    return this.stack.apps['dataset-import'];
+  }
+
+  /** A client of the importer as it runs now (its port changes when it is restarted). */
+  get datasets(): ApiClient {
+    return new ApiClient(this.importer.baseUrl, this.apiKey);
+  }
+
+  async setUp(): Promise<this> {
+    await this.stack.start();
+    this.apiKey = this.stack.createDomainKey(this.domain);
+    await this.stack.waitUntilImporterKnows(this.apiKey);
+    this.connections = new ApiClient(this.stack.apps.connections.baseUrl, this.apiKey);
+    await this.admin.s3.send(
+      new CreateBucketCommand({
+        Bucket: this.bucket,
+        CreateBucketConfiguration: {
+          LocationConstraint: this.environment.awsRegion as BucketLocationConstraint,
+        },
+      }),
+    );
+    return this;
+  }
+
+  async tearDown(): Promise<void> {
+    await this.stack.stop();
+    // For a post-mortem of a failed run: RELIABILITY_LOG_DIR=/tmp/rel-logs keeps every app line.
+    if (process.env.RELIABILITY_LOG_DIR) {
+      mkdirSync(process.env.RELIABILITY_LOG_DIR, { recursive: true });
+      writeFileSync(
+        path.join(process.env.RELIABILITY_LOG_DIR, `${this.domain}.log`),
+        `${this.stack.logs().join('\n')}\n`,
+      );
+    }
+    await this.storeConnection?.close();
+  }
+
+  /**
+   * SIGKILLs the importer and starts another without waiting for it to be ready: the new one takes
+   * the import over as soon as the lease expires, long before it has joined its consumer group.
+   * Returns the new one's start, to await once no more kills are planned.
+   */
+  async killImporter(): Promise<{ started: Promise<unknown> }> {
+    await this.importer.stop('SIGKILL');
+    const next = new AppProcess('dataset-import', this.stack.env);
+    this.stack.apps['dataset-import'] = next;
+    const started = next.start(120_000);
+    started.catch(() => undefined);
+    return { started };
+  }
+
+  /** Kills (or stops) the importer and starts a new one on the same databases and consumer group. */
+  async restartImporter(signal: NodeJS.Signals): Promise<number | null> {
+    const code = await this.importer.stop(signal);
+    this.stack.apps['dataset-import'] = await new AppProcess('dataset-import', this.stack.env).start();
+    return code;
+  }
+
+  async put(key: string, body: Buffer | string): Promise<void> {
+    await this.admin.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body }));
+  }
+
+  /** Access keys of a new IAM user allowed to read (and list) the bucket. */
+  async readerKeys(): Promise<{ accessKeyId: string; secretAccessKey: string }> {
+    const userName = uniqueName('reader');
+    await this.admin.iam.send(new CreateUserCommand({ UserName: userName }));
+    await this.admin.iam.send(
+      new PutUserPolicyCommand({
+        UserName: userName,
+        PolicyName: 'read',
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: ['s3:GetObject', 's3:ListBucket'],
+              Resource: [`arn:aws:s3:::${this.bucket}`, `arn:aws:s3:::${this.bucket}/*`],
+            },
+          ],
+        }),
+      }),
+    );
+    const { AccessKey } = await this.admin.iam.send(new CreateAccessKeyCommand({ UserName: userName }));
+    return { accessKeyId: AccessKey?.AccessKeyId ?? '', secretAccessKey: AccessKey?.SecretAccessKey ?? '' };
+  }
+
+  /** A valid SigV4 connection to `url` (by default the bucket on the local AWS), known to the importer. */
+  async sigv4Connection(url = `${this.environment.awsEndpoint}/${this.bucket}/`): Promise<string> {
+    const keys = await this.readerKeys();
+    // CREDENTIAL_BROKER_UNAVAILABLE (503) says "try again in a moment": a broker just started may still be catching up.
+    const created = await waitFor(
+      async () => {
+        const answer = await this.connections.call<{ id: string; status: string } & ErrorBody>(
+          'POST',
+          '/api/v1/connections',
+          {
+            title: 'Reliability bucket',
+            type: 's3',
+            auth: {
+              method: 'sigv4',
+              url,
+              region: this.environment.awsRegion,
+              access_key: keys.accessKeyId,
+              secret_access_key: keys.secretAccessKey,
+            },
+          },
+        );
+        return answer.body.error?.code === 'CREDENTIAL_BROKER_UNAVAILABLE' ? undefined : answer;
+      },
+      { timeoutMs: 90_000, intervalMs: 2_000, what: 'the credential broker to validate the connection' },
+    );
+    if (created.body.status !== 'valid') {
+      throw new Error(`connection is ${created.body.status}: ${created.text}`);
+    }
+    await this.waitUntilImporterKnowsConnection(created.body.id);
+    return created.body.id;
+  }
+
+  async waitUntilImporterKnowsConnection(connectionId: string): Promise<void> {
+    await waitFor(
+      async () => {
+        const answer = await this.datasets.call<ErrorBody>('POST', '/api/v1/sources/preview', {
+          connection_id: connectionId,
+          location: 'never-there.csv',
+        });
+        return answer.body.error?.code !== 'CONNECTION_NOT_FOUND';
+      },
+      { timeoutMs: 60_000, what: 'the importer to know the connection' },
+    );
+  }
+
+  async createDataset(
+    source: Record<string, unknown>,
+    title = uniqueName('Reliability'),
+  ): Promise<{ datasetId: string; importId: string }> {
+    const created = await this.datasets.call<{ dataset_id: string; import: ImportBody }>(
+      'POST',
+      '/api/v1/datasets',
+      { title, source },
+    );
+    if (created.status !== 201) {
+      throw new Error(`dataset not created (${created.status}): ${created.text}`);
+    }
+    return { datasetId: created.body.dataset_id, importId: created.body.import.import_id };
+  }
+
+  async importState(datasetId: string, importId: string): Promise<ImportBody> {
+    return (await this.datasets.call<ImportBody>('GET', `/api/v1/datasets/${datasetId}/imports/${importId}`))
+      .body;
+  }
+
+  /** Polls the import until it is at least `rows` in (or finished). */
+  async importPast(
+    datasetId: string,
+    importId: string,
+    rows: number,
+    timeoutMs = 300_000,
+  ): Promise<ImportBody> {
+    return waitFor(
+      async () => {
+        const state = await this.importState(datasetId, importId);
+        return state.rows >= rows || ['succeeded', 'failed'].includes(state.status) ? state : undefined;
+      },
+      { timeoutMs, intervalMs: 25, what: `import ${importId} past row ${rows}` },
+    );
+  }
+
+  async importDone(datasetId: string, importId: string, timeoutMs = 300_000): Promise<ImportBody> {
+    return waitFor(
+      async () => {
+        const state = await this.importState(datasetId, importId);
+        return ['succeeded', 'failed', 'unchanged'].includes(state.status) ? state : undefined;
+      },
+      { timeoutMs, intervalMs: 250, what: `import ${importId} to finish` },
+    );
+  }
+
+  async recordTotal(
+    datasetId: string,
+  ): Promise<ApiAnswer<{ total: number; items: Record<string, unknown>[] }>> {
+    return this.datasets.call('GET', `/api/v1/datasets/${datasetId}/records?limit=5`);
+  }
+
+  /** The importer's database, read directly: it answers while the importer is down or restarting. */
+  async store(): Promise<mongoose.Connection> {
+    this.storeConnection ??= await mongoose
+      .createConnection(this.environment.mongodbUri, { dbName: this.stack.env.DATASET_IMPORT_DATABASE })
+      .asPromise();
+    return this.storeConnection;
+  }
+
+  /**
+   * Reads every stored record of an import: positions 0…n-1 each exactly once, and each holding the row
+   * written at that position (`id` = position). Returns what was found, for one exact assertion.
+   */
+  async storedRecords(
+    importId: string,
+  ): Promise<{ count: number; positions: number; mismatched: number; lastPosition: number }> {
+    const seen = new Set<number>();
+    let count = 0;
+    let mismatched = 0;
+    let lastPosition = -1;
+    const cursor = (await this.store())
+      .collection('records')
+      .find({ i: importId }, { projection: { s: 1, 'v.id': 1 } });
+    for await (const record of cursor) {
+      count += 1;
+      seen.add(record.s as number);
+      lastPosition = Math.max(lastPosition, record.s as number);
+      if ((record.v as { id?: unknown } | undefined)?.id !== record.s) {
+        mismatched += 1;
+      }
+    }
+    return { count, positions: seen.size, mismatched, lastPosition };
+  }
+
+  async importDocument(importId: string): Promise<Record<string, unknown> | null> {
+    return (await this.store())
+      .collection('imports')
+      .findOne({ _id: importId as never }, { projection: { outbox: 0 } });
+  }
+
+  /** Waits, reading the store, until the import's checkpoint is at least `rows` in (or it finished). */
+  async checkpointPast(
+    importId: string,
+    rows: number,
+    timeoutMs = 300_000,
+  ): Promise<{ status: string; rowsRead: number }> {
+    return waitFor(
+      async () => {
+        const state = (await this.importDocument(importId)) as { status: string; rowsRead: number } | null;
+        return state &&
+          (state.rowsRead >= rows || ['succeeded', 'failed', 'unchanged'].includes(state.status))
+          ? state
+          : undefined;
+      },
+      { timeoutMs, intervalMs: 50, what: `import ${importId} checkpointed past row ${rows}` },
+    );
+  }
+}
