@@ -2,13 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  CreateAccessKeyCommand,
-  CreateRoleCommand,
-  CreateUserCommand,
-  PutRolePolicyCommand,
-  PutUserPolicyCommand,
-} from '@aws-sdk/client-iam';
+import { CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { CreateBucketCommand, PutObjectCommand, type BucketLocationConstraint } from '@aws-sdk/client-s3';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { getModelToken } from '@nestjs/mongoose';
@@ -44,6 +38,8 @@ import {
 } from '@s3c/nest-kit';
 import {
   currentEnvironment,
+  bucketReaderPolicy,
+  createIamUser,
   localAwsClients,
   startServiceInProcess,
   uniqueDatabaseName,
@@ -315,28 +311,10 @@ export class CustomerAccount {
   }
 
   /** An IAM user allowed to read the bucket: the access key of a signature v4 connection. */
-  async createReader(): Promise<{ accessKeyId: string; secretAccessKey: string }> {
-    const userName = uniqueName('s3-reader');
-    await this.admin.iam.send(new CreateUserCommand({ UserName: userName }));
-    await this.admin.iam.send(
-      new PutUserPolicyCommand({
-        UserName: userName,
-        PolicyName: 'read',
-        PolicyDocument: JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Effect: 'Allow',
-              Action: ['s3:GetObject', 's3:ListBucket'],
-              Resource: [`arn:aws:s3:::${this.bucket}`, `arn:aws:s3:::${this.bucket}/*`],
-            },
-          ],
-        }),
-      }),
-    );
-    const { AccessKey } = await this.admin.iam.send(new CreateAccessKeyCommand({ UserName: userName }));
-    return { accessKeyId: AccessKey?.AccessKeyId ?? '', secretAccessKey: AccessKey?.SecretAccessKey ?? '' };
+  createReader(): Promise<{ accessKeyId: string; secretAccessKey: string }> {
+    return createIamUser(this.admin.iam, bucketReaderPolicy(this.bucket));
   }
+
 
   /** A role trusting the platform with the connection's external ID, allowed to read the object. */
   async createRole(externalId: string): Promise<string> {

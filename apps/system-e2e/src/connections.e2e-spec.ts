@@ -1,4 +1,4 @@
-import { CreateAccessKeyCommand, CreateRoleCommand, CreateUserCommand, PutRolePolicyCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
+import { CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { CreateBucketCommand, PutObjectCommand, type BucketLocationConstraint } from '@aws-sdk/client-s3';
 import { Kafka, logLevel } from 'kafkajs';
 import mongoose from 'mongoose';
@@ -10,7 +10,7 @@ import {
   deadLetterTopicOf,
   MessageHeader,
 } from '@s3c/contracts';
-import { ApiClient, ConnectorStack, KafkaTestConsumer, localAwsClients, uniqueName, waitFor } from '@s3c/testing';
+import { ApiClient, bucketReaderPolicy, ConnectorStack, createIamUser, KafkaTestConsumer, localAwsClients, uniqueName, waitFor } from '@s3c/testing';
 
 const CANARY_SECRET = `canary-${uniqueName('secret')}-do-not-leak`;
 const ROLE_NOT_ASSUMABLE_MESSAGE = 'ODS AWS account is not authorized to assume the role identified by role_arn';
@@ -67,24 +67,8 @@ describe('connections end to end (REST, Kafka, credential broker, local AWS with
     return Role?.Arn ?? '';
   }
 
-  async function createIamUser(
-    actions: string[],
-    resources = [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
-  ): Promise<{ accessKeyId: string; secretAccessKey: string }> {
-    const userName = uniqueName('s3-reader');
-    await admin.iam.send(new CreateUserCommand({ UserName: userName }));
-    await admin.iam.send(
-      new PutUserPolicyCommand({
-        UserName: userName,
-        PolicyName: 'read',
-        PolicyDocument: JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [{ Effect: 'Allow', Action: actions, Resource: resources }],
-        }),
-      }),
-    );
-    const { AccessKey } = await admin.iam.send(new CreateAccessKeyCommand({ UserName: userName }));
-    return { accessKeyId: AccessKey?.AccessKeyId ?? '', secretAccessKey: AccessKey?.SecretAccessKey ?? '' };
+  function createReader(actions: string[], resources = bucketReaderPolicy(bucket).resources): Promise<{ accessKeyId: string; secretAccessKey: string }> {
+    return createIamUser(admin.iam, { actions, resources });
   }
 
   describe('the IAM role story of the product documentation', () => {
@@ -175,7 +159,7 @@ describe('connections end to end (REST, Kafka, credential broker, local AWS with
     let reader: { accessKeyId: string; secretAccessKey: string };
 
     beforeAll(async () => {
-      reader = await createIamUser(['s3:GetObject', 's3:ListBucket', 's3:HeadBucket']);
+      reader = await createReader(['s3:GetObject', 's3:ListBucket', 's3:HeadBucket']);
     });
 
     function sigv4(url: string, accessKey: string, secret: string, region = environment.awsRegion) {
@@ -209,7 +193,7 @@ describe('connections end to end (REST, Kafka, credential broker, local AWS with
 
     it('should report a missing bucket with NO_SUCH_BUCKET', async () => {
       // Without permission on a bucket, S3 answers AccessDenied whether it exists or not: this reader may read any.
-      const anyBucketReader = await createIamUser(['s3:GetObject', 's3:ListBucket'], ['*']);
+      const anyBucketReader = await createReader(['s3:GetObject', 's3:ListBucket'], ['*']);
 
       const created = await sigv4(`${environment.awsEndpoint}/${uniqueName('nobucket')}/test.csv`, anyBucketReader.accessKeyId, anyBucketReader.secretAccessKey);
 
@@ -217,7 +201,7 @@ describe('connections end to end (REST, Kafka, credential broker, local AWS with
     });
 
     it('should report keys without permission with ACCESS_DENIED', async () => {
-      const listOnly = await createIamUser(['s3:ListAllMyBuckets']);
+      const listOnly = await createReader(['s3:ListAllMyBuckets']);
 
       const created = await sigv4(`${environment.awsEndpoint}/${bucket}/test.csv`, listOnly.accessKeyId, listOnly.secretAccessKey);
 

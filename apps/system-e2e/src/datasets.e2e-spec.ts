@@ -1,4 +1,3 @@
-import { CreateAccessKeyCommand, CreateUserCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { CreateBucketCommand, PutObjectCommand, type BucketLocationConstraint } from '@aws-sdk/client-s3';
 import iconv from 'iconv-lite';
 import {
@@ -9,7 +8,7 @@ import {
   IMPORT_SUCCEEDED_V1,
   IMPORT_UNCHANGED_V1,
 } from '@s3c/contracts';
-import { ApiClient, ConnectorStack, KafkaTestConsumer, localAwsClients, uniqueName, waitFor, type ApiAnswer } from '@s3c/testing';
+import { ApiClient, bucketReaderPolicy, ConnectorStack, createIamUser, KafkaTestConsumer, localAwsClients, uniqueName, waitFor, type ApiAnswer } from '@s3c/testing';
 
 interface ImportBody {
   import_id: string;
@@ -50,20 +49,11 @@ describe('datasets end to end (preview, create, import, records, events)', () =>
   }
 
   async function sigv4Connection(url: string): Promise<string> {
-    const userName = uniqueName('reader');
-    await admin.iam.send(new CreateUserCommand({ UserName: userName }));
-    await admin.iam.send(
-      new PutUserPolicyCommand({
-        UserName: userName,
-        PolicyName: 'read',
-        PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['s3:GetObject', 's3:ListBucket'], Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`] }] }),
-      }),
-    );
-    const { AccessKey } = await admin.iam.send(new CreateAccessKeyCommand({ UserName: userName }));
+    const reader = await createIamUser(admin.iam, bucketReaderPolicy(bucket));
     const created = await connections.call<{ id: string; status: string }>('POST', '/api/v1/connections', {
       title: 'Open data bucket',
       type: 's3',
-      auth: { method: 'sigv4', url, region: environment.awsRegion, access_key: AccessKey?.AccessKeyId, secret_access_key: AccessKey?.SecretAccessKey },
+      auth: { method: 'sigv4', url, region: environment.awsRegion, access_key: reader.accessKeyId, secret_access_key: reader.secretAccessKey },
     });
     expect(created.body.status).toBe('valid');
     return created.body.id;

@@ -1,7 +1,6 @@
-import { CreateAccessKeyCommand, CreateUserCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { CreateBucketCommand, PutObjectCommand, type BucketLocationConstraint } from '@aws-sdk/client-s3';
 import mongoose from 'mongoose';
-import { ApiClient, AppProcess, ConnectorStack, localAwsClients, uniqueName, waitFor } from '@s3c/testing';
+import { ApiClient, AppProcess, ConnectorStack, createIamUser, localAwsClients, uniqueName, waitFor } from '@s3c/testing';
 
 const ROWS = 150_000;
 
@@ -39,20 +38,11 @@ describe('an import survives its importer being killed', () => {
     importer = stack.apps['dataset-import'];
     await admin.s3.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: environment.awsRegion as BucketLocationConstraint } }));
     await admin.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'large.csv', Body: largeCsv(ROWS) }));
-    const userName = uniqueName('reader');
-    await admin.iam.send(new CreateUserCommand({ UserName: userName }));
-    await admin.iam.send(
-      new PutUserPolicyCommand({
-        UserName: userName,
-        PolicyName: 'read',
-        PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['s3:GetObject'], Resource: [`arn:aws:s3:::${bucket}/*`] }] }),
-      }),
-    );
-    const { AccessKey } = await admin.iam.send(new CreateAccessKeyCommand({ UserName: userName }));
+    const reader = await createIamUser(admin.iam, { actions: ['s3:GetObject'], resources: [`arn:aws:s3:::${bucket}/*`] });
     const created = await connections.call<{ id: string }>('POST', '/api/v1/connections', {
       title: 'Large',
       type: 's3',
-      auth: { method: 'sigv4', url: `${environment.awsEndpoint}/${bucket}/large.csv`, region: environment.awsRegion, access_key: AccessKey?.AccessKeyId, secret_access_key: AccessKey?.SecretAccessKey },
+      auth: { method: 'sigv4', url: `${environment.awsEndpoint}/${bucket}/large.csv`, region: environment.awsRegion, access_key: reader.accessKeyId, secret_access_key: reader.secretAccessKey },
     });
     await waitFor(async () => (await datasets.call('POST', '/api/v1/sources/preview', { connection_id: created.body.id })).status === 200, {
       what: 'the importer to know the connection',

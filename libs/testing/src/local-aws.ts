@@ -1,7 +1,8 @@
-import { IAMClient } from '@aws-sdk/client-iam';
+import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentials, IntegrationEnvironment } from './integration-environment';
+import { uniqueName } from './unique-names';
 
 type AwsTarget = Pick<IntegrationEnvironment, 'awsEndpoint' | 'awsRegion'>;
 
@@ -18,4 +19,27 @@ export function localAwsClients(environment: AwsTarget, credentials: AwsCredenti
     sts: new STSClient(common),
     iam: new IAMClient(common),
   };
+}
+
+/** A new IAM user allowed `actions` on `resources`, and its access key: the keys of a signature v4 connection. */
+export async function createIamUser(
+  iam: IAMClient,
+  { actions, resources, namePrefix = 's3-reader' }: { actions: string[]; resources: string[]; namePrefix?: string },
+): Promise<AwsCredentials> {
+  const userName = uniqueName(namePrefix);
+  await iam.send(new CreateUserCommand({ UserName: userName }));
+  await iam.send(
+    new PutUserPolicyCommand({
+      UserName: userName,
+      PolicyName: 'access',
+      PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: actions, Resource: resources }] }),
+    }),
+  );
+  const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: userName }));
+  return { accessKeyId: AccessKey?.AccessKeyId ?? '', secretAccessKey: AccessKey?.SecretAccessKey ?? '' };
+}
+
+/** Read access to one bucket (objects and listing). */
+export function bucketReaderPolicy(bucket: string): { actions: string[]; resources: string[] } {
+  return { actions: ['s3:GetObject', 's3:ListBucket'], resources: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`] };
 }

@@ -1,12 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { CreateAccessKeyCommand, CreateUserCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { CreateBucketCommand, PutObjectCommand, type BucketLocationConstraint } from '@aws-sdk/client-s3';
 import mongoose from 'mongoose';
 import {
   ApiClient,
   AppProcess,
   ConnectorStack,
+  bucketReaderPolicy,
+  createIamUser,
   localAwsClients,
   uniqueName,
   waitFor,
@@ -130,28 +131,10 @@ export class ReliabilityFixture {
   }
 
   /** Access keys of a new IAM user allowed to read (and list) the bucket. */
-  async readerKeys(): Promise<{ accessKeyId: string; secretAccessKey: string }> {
-    const userName = uniqueName('reader');
-    await this.admin.iam.send(new CreateUserCommand({ UserName: userName }));
-    await this.admin.iam.send(
-      new PutUserPolicyCommand({
-        UserName: userName,
-        PolicyName: 'read',
-        PolicyDocument: JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Effect: 'Allow',
-              Action: ['s3:GetObject', 's3:ListBucket'],
-              Resource: [`arn:aws:s3:::${this.bucket}`, `arn:aws:s3:::${this.bucket}/*`],
-            },
-          ],
-        }),
-      }),
-    );
-    const { AccessKey } = await this.admin.iam.send(new CreateAccessKeyCommand({ UserName: userName }));
-    return { accessKeyId: AccessKey?.AccessKeyId ?? '', secretAccessKey: AccessKey?.SecretAccessKey ?? '' };
+  readerKeys(): Promise<{ accessKeyId: string; secretAccessKey: string }> {
+    return createIamUser(this.admin.iam, bucketReaderPolicy(this.bucket));
   }
+
 
   /** A valid SigV4 connection to `url` (by default the bucket on the local AWS), known to the importer. */
   async sigv4Connection(url = `${this.environment.awsEndpoint}/${this.bucket}/`): Promise<string> {
