@@ -164,6 +164,16 @@ describe('CsvRowReader', () => {
     expect(reader.blankRows).toBe(2);
   });
 
+  it('should keep a header row whose cells are all empty, so the data rows under it are not lost', () => {
+    const { rows, reader } = readRows(Buffer.from(',,\n1,2,3\n,,\n'));
+
+    expect(rows.map((row) => row.values)).toEqual([
+      ['', '', ''],
+      ['1', '2', '3'],
+    ]);
+    expect(reader.blankRows).toBe(1);
+  });
+
   it('should throw UNCLOSED_QUOTE with the line where the row starts when a quote never closes', () => {
     expect(() => readRows(Buffer.from('a,b\n1,2\n3,"open\nmore\n'))).toThrow(
       expect.objectContaining({

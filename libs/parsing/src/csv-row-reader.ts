@@ -100,6 +100,8 @@ export class CsvRowReader {
   rowInvalidByteOffset = -1;
   /** Rows made only of empty fields (`,,,`), dropped like blank lines. */
   blankRows = 0;
+  /** The header row is kept even when all its cells are empty: its columns still name the data's. */
+  private headerPending: boolean;
 
   private readonly engine: CsvParseEngine;
   private readonly unitSize: 1 | 2;
@@ -154,6 +156,7 @@ export class CsvRowReader {
       this.lineOrigin = config.skipRows;
     }
     this.skipRemaining = config.skipRows;
+    this.headerPending = config.headerRow && options.resumeFrom === undefined;
   }
 
   /** Source offset where the next (not yet emitted) row starts: the checkpoint position. */
@@ -271,9 +274,10 @@ export class CsvRowReader {
       this.consumeInvalidOffsets();
     }
     if (!this.stopped) {
-      if (isBlankRecord(record)) {
+      if (isBlankRecord(record) && !this.headerPending) {
         this.blankRows++;
       } else {
+        this.headerPending = false;
         this.handler.onRow(record, this);
       }
     }

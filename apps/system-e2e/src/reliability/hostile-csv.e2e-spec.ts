@@ -146,7 +146,8 @@ const CORPUS: Case[] = [
   {
     name: 'empty headers',
     body: text(',,\n1,2,3\n'),
-    preview: { records: [{ column_1: 1, column_2: 2, column_3: 3 }] },
+    // Empty labels get positional names (libs/parsing README, "Field names").
+    preview: { records: [{ field_1: 1, field_2: 2, field_3: 3 }] },
     import: { records: 1, rejected: 0 },
   },
   { name: 'header only', body: text('a,b\n'), preview: { records: [] }, import: { records: 0, rejected: 0 } },
