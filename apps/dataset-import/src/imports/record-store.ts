@@ -31,6 +31,7 @@ interface RejectedDocument {
 }
 
 const SOURCE_STRIDE = 1e12;
+const DELETE_SLICE = 5_000;
 
 function onlyDuplicates(error: unknown): boolean {
   const writeErrors = (error as mongo.MongoBulkWriteError).writeErrors;
@@ -100,9 +101,28 @@ export class RecordStore implements OnModuleInit {
     return this.rejected.find({ i: importId }).sort({ source: 1, line: 1 }).skip(offset).limit(limit).toArray();
   }
 
-  /** Drops an import's records (a failed import, or the previous version once a new one is published). */
-  async deleteRecords(importId: string): Promise<void> {
-    await this.records.deleteMany({ i: importId });
+  /**
+   * Drops an import's records (a failed import, or the previous version once a new one is published),
+   * in slices of consecutive positions: FerretDB deletes the matched documents with one SQL statement
+   * listing their ids, which fails ("too many SQL variables") beyond ~32 000 documents, and matches a
+   * position range far faster than a long `$in` list.
+   */
+  async deleteRecords(importId: string): Promise<number> {
+    let deleted = 0;
+    let from: number | undefined;
+    for (;;) {
+      if (from === undefined) {
+        // Where the remaining positions start (each source's rows start at its own stride).
+        const first = await this.records.find({ i: importId }, { projection: { s: 1 } }).sort({ s: 1 }).limit(1).next();
+        if (!first) {
+          return deleted;
+        }
+        from = first.s;
+      }
+      const result = await this.records.deleteMany({ i: importId, s: { $gte: from, $lt: from + DELETE_SLICE } });
+      deleted += result.deletedCount;
+      from = result.deletedCount > 0 ? from + DELETE_SLICE : undefined;
+    }
   }
 
   private async insertIgnoringDuplicates<T extends mongo.Document>(collection: Collection<T>, documents: mongo.OptionalUnlessRequiredId<T>[]): Promise<void> {
