@@ -14,7 +14,7 @@ function rangeStart(range: string | string[] | undefined): number {
 async function leftoverRecords(fixture: ReliabilityFixture, importId: string): Promise<number> {
   const settled = await waitFor(
     async () => ((await fixture.storedRecords(importId)).count === 0 ? 0 : undefined),
-    { timeoutMs: 15_000, what: 'the failed import to be cleaned up' },
+    { timeoutMs: 90_000, what: 'the failed import to be cleaned up' },
   ).catch(() => undefined);
   return settled ?? (await fixture.storedRecords(importId)).count;
 }
