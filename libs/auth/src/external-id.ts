@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { DOMAIN_PATTERN } from '@s3c/contracts';
 import { AuthErrorCode, AuthException } from './auth.exception';
 
-/** Same rule as the platform's domain identifiers: lower-case letters, digits and dashes. */
-export const DOMAIN_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
+/** The platform's domain identifiers (one rule, in libs/contracts): lower-case letters, digits and dashes. */
+export { DOMAIN_PATTERN };
 const UUID_V4 = '[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}';
-const EXTERNAL_ID_PATTERN = new RegExp(`^ods-([a-z0-9][a-z0-9-]{0,62})-(${UUID_V4})$`);
+const EXTERNAL_ID_PATTERN = new RegExp(`^ods-(${DOMAIN_PATTERN.source.slice(1, -1)})-(${UUID_V4})$`);
 
 export interface ParsedExternalId {
   externalId: string;
