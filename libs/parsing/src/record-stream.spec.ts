@@ -204,6 +204,12 @@ describe('readCsvRecords', () => {
     expect(records(batches)).toEqual([{ id: 1, name: 'a' }]);
   });
 
+  it('should accept a header with more trailing empty cells than the maximum of columns, as the preview does', async () => {
+    const batches = await readBatches(Buffer.from(`id,name${','.repeat(5_000)}\n1,a\n`));
+
+    expect(records(batches)).toEqual([{ id: 1, name: 'a' }]);
+  });
+
   it('should throw INVALID_FIELDS when the header does not match the fields', async () => {
     await expect(readBatches(Buffer.from('id,name,extra\n1,a,b\n'))).rejects.toMatchObject({
       code: ParsingErrorCode.INVALID_FIELDS,

@@ -172,17 +172,18 @@ class BatchCollector implements RowHandler {
 
   private checkHeader(values: string[], reader: CsvRowReader): void {
     this.sawHeader = true;
-    if (values.length > this.config.maxColumns) {
+    // Trailing empty cells beyond the fields are not columns (the preview drops them the same way).
+    let width = values.length;
+    while (width > this.fields.length && values[width - 1] === '') width--;
+    if (width > this.config.maxColumns) {
       throw new ParsingError(
         ParsingErrorCode.TOO_MANY_COLUMNS,
-        `The header has ${values.length} columns, more than the maximum of ${this.config.maxColumns}.`,
+        `The header has ${width} columns, more than the maximum of ${this.config.maxColumns}.`,
         {
-          details: { line: reader.rowLine, columns: values.length, maxColumns: this.config.maxColumns },
+          details: { line: reader.rowLine, columns: width, maxColumns: this.config.maxColumns },
         },
       );
     }
-    let width = values.length;
-    while (width > this.fields.length && values[width - 1] === '') width--;
     if (width !== this.fields.length) {
       throw new ParsingError(
         ParsingErrorCode.INVALID_FIELDS,

@@ -175,6 +175,10 @@ export class ImportRunner {
       let persisting: Promise<void> = Promise.resolve();
       try {
         let firstRow = checkpoint?.rowsRead ?? 0;
+        // Records are numbered across the sources in order; every row read is a record or a rejected row.
+        let firstOrdinal =
+          context.state.sources.slice(0, index).reduce((sum, state) => sum + state.recordsWritten, 0) +
+          (checkpoint ? checkpoint.rowsRead - checkpoint.rejectedRows : 0);
         for await (const batch of readCsvRecords(body, {
           sourceConfig: source.config,
           fields: dataset.fields,
@@ -185,8 +189,9 @@ export class ImportRunner {
           if (context.signal.aborted) {
             throw new RunInterrupted('shutting down');
           }
-          persisting = this.persist(context, index, batch, firstRow);
+          persisting = this.persist(context, index, batch, firstRow, firstOrdinal);
           firstRow = batch.checkpoint.rowsRead;
+          firstOrdinal += batch.records.length;
         }
         await persisting;
         return;
@@ -205,9 +210,9 @@ export class ImportRunner {
   }
 
   /** Writes a batch's records and rejected rows, judges the rejection budget, then saves the checkpoint. */
-  private async persist(context: RunContext, index: number, batch: RecordBatch, firstRow: number): Promise<void> {
+  private async persist(context: RunContext, index: number, batch: RecordBatch, firstRow: number, firstOrdinal: number): Promise<void> {
     await Promise.all([
-      this.records.writeRecords(context.state._id, index, firstRow, batch.records),
+      this.records.writeRecords(context.state._id, firstOrdinal, batch.records),
       this.records.writeRejected(context.state._id, index, batch.rejected),
     ]);
     context.rejections.add(batch.checkpoint.rowsRead - firstRow, batch.rejected);

@@ -1,18 +1,16 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Connection, mongo } from 'mongoose';
-
-type Collection<T extends mongo.Document> = mongo.Collection<T>;
 import type { CastRecord, RejectedRow } from '@s3c/parsing';
 
+type Collection<T extends mongo.Document> = mongo.Collection<T>;
+
 const DUPLICATE_KEY = 11000;
+const NAMESPACE_NOT_FOUND = 26;
 
 interface RecordDocument {
-  _id: string;
-  /** import id */
-  i: string;
-  /** position in the dataset: source index × 10^12 + row */
-  s: number;
+  /** the record's ordinal in the import: 0, 1, 2… across its sources, in source order then row order */
+  _id: number;
   /** the typed values, keyed by technical field name */
   v: CastRecord;
 }
@@ -30,44 +28,44 @@ interface RejectedDocument {
   value?: string;
 }
 
-const SOURCE_STRIDE = 1e12;
-/** Below SQLite's 32 766 bound variables per statement; as large as that allows, since FerretDB scans per delete. */
-const DELETE_SLICE = 30_000;
-
 function onlyDuplicates(error: unknown): boolean {
   const writeErrors = (error as mongo.MongoBulkWriteError).writeErrors;
   const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
   return (error as { code?: number }).code === DUPLICATE_KEY || (list.length > 0 && list.every((entry) => entry.code === DUPLICATE_KEY));
 }
 
+/** The collection holding one import's records. */
+export function recordsCollectionName(importId: string): string {
+  return `records_${importId}`;
+}
+
 /**
- * Records and rejected rows, written straight to the driver in batches. Ids are derived from the import
- * and the row's position, so a batch written twice (a redelivered command, a resumed run) adds nothing.
+ * Records and rejected rows, written straight to the driver in batches. Each import's records live in a
+ * collection of their own, keyed by ordinal: no secondary index to maintain while writing, a page is one
+ * `_id` range, and replacing or discarding an import drops one collection instead of deleting documents
+ * (which FerretDB does with one SQL statement per call, failing beyond ~32 000 documents). Ids are derived
+ * from the record's ordinal, so a batch written twice (a redelivered command, a resumed run) adds nothing.
  */
 @Injectable()
 export class RecordStore implements OnModuleInit {
-  private readonly records: Collection<RecordDocument>;
   private readonly rejected: Collection<RejectedDocument>;
 
-  constructor(@InjectConnection() connection: Connection) {
-    this.records = connection.collection<RecordDocument>('records');
+  constructor(@InjectConnection() private readonly connection: Connection) {
     this.rejected = connection.collection<RejectedDocument>('rejected_rows');
   }
 
   async onModuleInit(): Promise<void> {
-    // Reading a published import's records in order (GET …/records).
-    await this.records.createIndex({ i: 1, s: 1 });
     // An import's rejected rows by source and line (GET …/rejected).
     await this.rejected.createIndex({ i: 1, source: 1, line: 1 });
   }
 
-  async writeRecords(importId: string, sourceIndex: number, firstRow: number, records: CastRecord[]): Promise<void> {
+  /** Writes records whose ordinals start at `firstOrdinal`. */
+  async writeRecords(importId: string, firstOrdinal: number, records: CastRecord[]): Promise<void> {
     if (records.length === 0) {
       return;
     }
-    const base = sourceIndex * SOURCE_STRIDE + firstRow;
-    const documents = records.map((values, index) => ({ _id: `${importId}:${base + index}`, i: importId, s: base + index, v: values }));
-    await this.insertIgnoringDuplicates(this.records, documents);
+    const documents = records.map((values, index) => ({ _id: firstOrdinal + index, v: values }));
+    await this.insertIgnoringDuplicates(this.recordsOf(importId), documents);
   }
 
   async writeRejected(importId: string, sourceIndex: number, rows: RejectedRow[]): Promise<void> {
@@ -90,12 +88,11 @@ export class RecordStore implements OnModuleInit {
   }
 
   async recordsPage(importId: string, offset: number, limit: number): Promise<CastRecord[]> {
-    const documents = await this.records.find({ i: importId }).sort({ s: 1 }).skip(offset).limit(limit).toArray();
+    const documents = await this.recordsOf(importId)
+      .find({ _id: { $gte: offset, $lt: offset + limit } })
+      .sort({ _id: 1 })
+      .toArray();
     return documents.map((document) => document.v);
-  }
-
-  countRecords(importId: string): Promise<number> {
-    return this.records.countDocuments({ i: importId });
   }
 
   async rejectedPage(importId: string, offset: number, limit: number): Promise<RejectedDocument[]> {
@@ -103,27 +100,23 @@ export class RecordStore implements OnModuleInit {
   }
 
   /**
-   * Drops an import's records (a failed import, or the previous version once a new one is published),
-   * in slices of consecutive positions: FerretDB deletes the matched documents with one SQL statement
-   * listing their ids, which fails ("too many SQL variables") beyond ~32 000 documents, and matches a
-   * position range far faster than a long `$in` list.
+   * Drops an import's records (a failed import, or the previous version once a new one is published).
+   * Callers make sure no write of that import is still in flight: a later insert would create the
+   * collection again.
    */
-  async deleteRecords(importId: string): Promise<number> {
-    let deleted = 0;
-    let from: number | undefined;
-    for (;;) {
-      if (from === undefined) {
-        // Where the remaining positions start (each source's rows start at its own stride).
-        const first = await this.records.find({ i: importId }, { projection: { s: 1 } }).sort({ s: 1 }).limit(1).next();
-        if (!first) {
-          return deleted;
-        }
-        from = first.s;
+  async deleteRecords(importId: string): Promise<void> {
+    try {
+      await this.recordsOf(importId).drop();
+    } catch (error) {
+      // Already dropped (a repeated cleanup), or the import wrote nothing.
+      if ((error as { code?: number }).code !== NAMESPACE_NOT_FOUND) {
+        throw error;
       }
-      const result = await this.records.deleteMany({ i: importId, s: { $gte: from, $lt: from + DELETE_SLICE } });
-      deleted += result.deletedCount;
-      from = result.deletedCount > 0 ? from + DELETE_SLICE : undefined;
     }
+  }
+
+  private recordsOf(importId: string): Collection<RecordDocument> {
+    return this.connection.collection<RecordDocument>(recordsCollectionName(importId));
   }
 
   private async insertIgnoringDuplicates<T extends mongo.Document>(collection: Collection<T>, documents: mongo.OptionalUnlessRequiredId<T>[]): Promise<void> {

@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { CreateBucketCommand, PutObjectCommand, type BucketLocationConstraint } from '@aws-sdk/client-s3';
 import mongoose from 'mongoose';
 import {
@@ -25,6 +26,11 @@ export interface ImportBody {
 
 export interface ErrorBody {
   error?: { code: string; message: string };
+}
+
+/** Where the importer keeps one import's records (apps/dataset-import record-store): `_id` is the record's ordinal. */
+export function recordsCollectionName(importId: string): string {
+  return `records_${importId}`;
 }
 
 /** `id` equals the row's position, so that stored records can be checked one by one. */
@@ -168,6 +174,65 @@ export class ReliabilityFixture {
     return created.body.id;
   }
 
+  /**
+   * A valid IAM-role connection, as the product documentation tells an admin to make it: the role
+   * trusts the platform with the connection's external ID (its generated trust policy) and may read
+   * the bucket. Returns the role's name and trust policy, to change or restore them.
+   */
+  async iamRoleConnection(): Promise<{ connectionId: string; roleName: string; roleArn: string; trustPolicy: string }> {
+    const created = await waitFor(
+      async () => {
+        const answer = await this.connections.call<
+          { id: string; setup?: { trust_policy: object } } & ErrorBody
+        >('POST', '/api/v1/connections', {
+          title: 'Reliability role',
+          type: 's3',
+          auth: { method: 'iam_role', region: this.environment.awsRegion },
+        });
+        return answer.body.error?.code === 'CREDENTIAL_BROKER_UNAVAILABLE' ? undefined : answer;
+      },
+      { timeoutMs: 90_000, intervalMs: 2_000, what: 'the connections service to know the platform identity' },
+    );
+    if (!created.body.setup) {
+      throw new Error(`IAM-role connection not created: ${created.text}`);
+    }
+    const trustPolicy = JSON.stringify(created.body.setup.trust_policy);
+    const roleName = uniqueName('reliability-role');
+    const { Role } = await this.admin.iam.send(
+      new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: trustPolicy }),
+    );
+    const { actions, resources } = bucketReaderPolicy(this.bucket);
+    await this.admin.iam.send(
+      new PutRolePolicyCommand({
+        RoleName: roleName,
+        PolicyName: 'read-bucket',
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: actions, Resource: resources }],
+        }),
+      }),
+    );
+    const roleArn = Role?.Arn ?? '';
+    const updated = await this.connections.call<{ status: string }>('PATCH', `/api/v1/connections/${created.body.id}`, {
+      auth: { role_arn: roleArn },
+    });
+    if (updated.body.status !== 'valid') {
+      throw new Error(`IAM-role connection is ${updated.body.status}: ${updated.text}`);
+    }
+    // The importer learns the connection from its created event (invalid), then from its validation.
+    await waitFor(
+      async () => {
+        const answer = await this.datasets.call<ErrorBody>('POST', '/api/v1/sources/preview', {
+          connection_id: created.body.id,
+          location: `s3://${this.bucket}/never-there.csv`,
+        });
+        return !['CONNECTION_NOT_FOUND', 'CONNECTION_NOT_VALID'].includes(answer.body.error?.code ?? '');
+      },
+      { timeoutMs: 60_000, what: 'the importer to know the connection as valid' },
+    );
+    return { connectionId: created.body.id, roleName, roleArn, trustPolicy };
+  }
+
   async waitUntilImporterKnowsConnection(connectionId: string): Promise<void> {
     await waitFor(
       async () => {
@@ -253,13 +318,13 @@ export class ReliabilityFixture {
     let mismatched = 0;
     let lastPosition = -1;
     const cursor = (await this.store())
-      .collection('records')
-      .find({ i: importId }, { projection: { s: 1, 'v.id': 1 } });
+      .collection<{ _id: number; v: { id?: unknown } }>(recordsCollectionName(importId))
+      .find({}, { projection: { 'v.id': 1 } });
     for await (const record of cursor) {
       count += 1;
-      seen.add(record.s as number);
-      lastPosition = Math.max(lastPosition, record.s as number);
-      if ((record.v as { id?: unknown } | undefined)?.id !== record.s) {
+      seen.add(record._id);
+      lastPosition = Math.max(lastPosition, record._id);
+      if (record.v?.id !== record._id) {
         mismatched += 1;
       }
     }
