@@ -7,7 +7,7 @@ import { CreateBucketCommand, PutObjectCommand, type BucketLocationConstraint } 
 import { type DynamicModule, Module } from '@nestjs/common';
 import { getModelToken } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
-import { generateSealingKeyPair, openJson, seal, type SealedEnvelope } from '@s3c/auth';
+import { generateSealingKeyPair, openJson, seal } from '@s3c/auth';
 import {
   CONNECTION_VALIDATE_REPLY_V1,
   CONNECTION_VALIDATE_V1,
@@ -207,7 +207,7 @@ export class BrokerHarness {
       REQUEST_TIMEOUT_MS,
     );
     return openJson<SignedObjectRequestPlaintext>(
-      reply.sealedRequest as SealedEnvelope,
+      reply.sealedRequest,
       this.requesterKeys.privateKey,
       objectRequestAad(request.domain, request.connectionId),
     );

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { isAuthException, openJson, toAccessProblem, validateConnectionAccess, type SealedEnvelope as AuthSealedEnvelope } from '@s3c/auth';
+import { isAuthException, openJson, toAccessProblem, validateConnectionAccess } from '@s3c/auth';
 import { ConnectionViewsRepository } from '@s3c/connection-views';
 import {
   CONNECTION_VALIDATE_REPLY_V1,
@@ -42,7 +42,7 @@ export class ConnectionValidationResponder {
     }
     if (request.sealedSecrets) {
       const secrets = openJson<ConnectionSecretsPlaintext>(
-        request.sealedSecrets as AuthSealedEnvelope,
+        request.sealedSecrets,
         this.keys.privateKey,
         connectionSecretsAad(domain, connectionId),
       );

@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
-import { createEgressGuard, generateSealingKeyPair, openJson, type EgressGuard, type GuardedAgents, type SealedEnvelope as AuthSealedEnvelope, type SealingKeyPair } from '@s3c/auth';
+import { createEgressGuard, generateSealingKeyPair, openJson, type EgressGuard, type GuardedAgents, type SealingKeyPair } from '@s3c/auth';
 import {
   OBJECT_REQUEST_SIGN_REPLY_V1,
   OBJECT_REQUEST_SIGN_V1,
@@ -104,7 +104,7 @@ export class ObjectAccessClient {
         { domain: target.domain },
         20_000,
       );
-      return openJson<SignedObjectRequestPlaintext>(reply.sealedRequest as AuthSealedEnvelope, this.keys.privateKey, objectRequestAad(target.domain, target.connectionId));
+      return openJson<SignedObjectRequestPlaintext>(reply.sealedRequest, this.keys.privateKey, objectRequestAad(target.domain, target.connectionId));
     } catch (error) {
       if (error instanceof RemoteRequestError) {
         const code = BROKER_ERRORS[error.code];

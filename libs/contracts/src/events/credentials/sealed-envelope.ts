@@ -8,10 +8,10 @@ const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
  */
 export class SealedEnvelope {
   @IsInt() @IsIn([1])
-  v!: number;
+  v!: 1;
 
   @IsString() @IsIn(['X25519-HKDF-SHA256-AES-256-GCM'])
-  alg!: string;
+  alg!: 'X25519-HKDF-SHA256-AES-256-GCM';
 
   @IsString() @MaxLength(64)
   kid!: string;
