@@ -25,4 +25,5 @@ export * from './http/api-exception';
 export * from './http/api-key.guard';
 export * from './http/http-exception.filter';
 export * from './http/http-setup';
+export * from './http/is-omittable.decorator';
 export * from './lifecycle/service-foundation.module';

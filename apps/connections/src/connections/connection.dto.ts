@@ -13,6 +13,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { AUTH_METHODS, type AuthMethod } from '@s3c/contracts';
+import { IsOmittable } from '@s3c/nest-kit';
 
 /**
  * How the connection authenticates. Which fields apply depends on `method`; the service checks the
@@ -29,27 +30,27 @@ export class ConnectionAuthInputDto {
   region!: string;
 
   @ApiPropertyOptional({ example: 'https://waterbucket.s3.bhs.io.cloud.ovh.net/fruits.csv', description: 'sigv4 and anonymous: the bucket or file URL' })
-  @IsOptional() @IsString() @MaxLength(2048)
+  @IsOmittable() @IsString() @MaxLength(2048)
   url?: string;
 
   @ApiPropertyOptional({ example: 'arn:aws:iam::123456789012:role/ods-reader', description: 'iam_role: set once the role exists' })
-  @IsOptional() @IsString() @MaxLength(2048)
+  @IsOmittable() @IsString() @MaxLength(2048)
   role_arn?: string;
 
   @ApiPropertyOptional({ description: 'sigv4: access key id' })
-  @IsOptional() @IsString() @MaxLength(128)
+  @IsOmittable() @IsString() @MaxLength(128)
   access_key?: string;
 
   @ApiPropertyOptional({ description: 'sigv4: secret access key (write-only, never returned)', writeOnly: true })
-  @IsOptional() @IsString() @MaxLength(256)
+  @IsOmittable() @IsString() @MaxLength(256)
   secret_access_key?: string;
 
   @ApiPropertyOptional({ description: 'sigv4: extra headers sent with each request (values write-only)', type: 'object', additionalProperties: { type: 'string' } })
-  @IsOptional() @IsObject()
+  @IsOmittable() @IsObject()
   headers?: Record<string, string>;
 
   @ApiPropertyOptional({ description: 'Refused: the platform generates the external ID', readOnly: true })
-  @IsOptional()
+  @IsOmittable()
   external_id?: unknown;
 }
 
@@ -63,51 +64,51 @@ export class CreateConnectionDto {
   type!: 's3';
 
   @ApiProperty({ type: ConnectionAuthInputDto })
-  @ValidateNested() @Type(() => ConnectionAuthInputDto)
+  @IsObject() @ValidateNested() @Type(() => ConnectionAuthInputDto)
   auth!: ConnectionAuthInputDto;
 }
 
 export class UpdateConnectionAuthDto {
   @ApiPropertyOptional({ example: 'arn:aws:iam::123456789012:role/ods-reader' })
-  @IsOptional() @IsString() @MaxLength(2048)
+  @IsOmittable() @IsString() @MaxLength(2048)
   role_arn?: string;
 
   @ApiPropertyOptional()
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(32)
+  @IsOmittable() @IsString() @IsNotEmpty() @MaxLength(32)
   region?: string;
 
   @ApiPropertyOptional()
-  @IsOptional() @IsString() @MaxLength(2048)
+  @IsOmittable() @IsString() @MaxLength(2048)
   url?: string;
 
   @ApiPropertyOptional({ description: 'Key rotation: send with secret_access_key' })
-  @IsOptional() @IsString() @MaxLength(128)
+  @IsOmittable() @IsString() @MaxLength(128)
   access_key?: string;
 
   @ApiPropertyOptional({ writeOnly: true })
-  @IsOptional() @IsString() @MaxLength(256)
+  @IsOmittable() @IsString() @MaxLength(256)
   secret_access_key?: string;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })
-  @IsOptional() @IsObject()
+  @IsOmittable() @IsObject()
   headers?: Record<string, string>;
 
   @ApiPropertyOptional({ description: 'Refused: immutable', readOnly: true })
-  @IsOptional()
+  @IsOmittable()
   external_id?: unknown;
 
   @ApiPropertyOptional({ description: 'Refused: the method of a connection cannot change', readOnly: true })
-  @IsOptional()
+  @IsOmittable()
   method?: unknown;
 }
 
 export class UpdateConnectionDto {
   @ApiPropertyOptional()
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200)
+  @IsOmittable() @IsString() @IsNotEmpty() @MaxLength(200)
   title?: string;
 
   @ApiPropertyOptional({ type: UpdateConnectionAuthDto })
-  @IsOptional() @ValidateNested() @Type(() => UpdateConnectionAuthDto)
+  @IsOmittable() @IsObject() @ValidateNested() @Type(() => UpdateConnectionAuthDto)
   auth?: UpdateConnectionAuthDto;
 }
 

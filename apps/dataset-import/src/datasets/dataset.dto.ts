@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsArray, IsBoolean, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsOmittable } from '@s3c/nest-kit';
 import { FieldOverrideDto } from '../sources/source-preview.dto';
 import { SourceConfigDto } from '../sources/source-config.dto';
 
@@ -9,15 +10,15 @@ export class DatasetSourceDto {
   connection_id!: string;
 
   @ApiPropertyOptional({ example: 'fruits.csv', description: 'Omitted when the connection URL names the file' })
-  @IsOptional() @IsString() @MaxLength(2048)
+  @IsOmittable() @IsString() @MaxLength(2048)
   location?: string;
 
   @ApiPropertyOptional({ type: SourceConfigDto, description: 'The source configuration (what the preview answered, adjusted); missing options are detected' })
-  @IsOptional() @ValidateNested() @Type(() => SourceConfigDto)
+  @IsOmittable() @IsObject() @ValidateNested() @Type(() => SourceConfigDto)
   config?: SourceConfigDto;
 
   @ApiPropertyOptional({ type: [FieldOverrideDto] })
-  @IsOptional() @ValidateNested({ each: true }) @Type(() => FieldOverrideDto)
+  @IsOmittable() @IsArray() @ValidateNested({ each: true }) @Type(() => FieldOverrideDto)
   fields?: FieldOverrideDto[];
 }
 
@@ -26,15 +27,15 @@ export class CreateDatasetDto {
   title!: string;
 
   @ApiPropertyOptional({ example: 'water-quality-2024', description: 'Technical identifier: lower-case letters, digits, "-" and "_"; derived from the title when absent' })
-  @IsOptional() @IsString() @MaxLength(100)
+  @IsOmittable() @IsString() @MaxLength(100)
   dataset_id?: string;
 
-  @ApiProperty({ type: DatasetSourceDto }) @ValidateNested() @Type(() => DatasetSourceDto)
+  @ApiProperty({ type: DatasetSourceDto }) @IsObject() @ValidateNested() @Type(() => DatasetSourceDto)
   source!: DatasetSourceDto;
 }
 
 export class RequestImportDto {
-  @ApiPropertyOptional({ description: 'Import even when every source is unchanged' }) @IsOptional() @IsBoolean()
+  @ApiPropertyOptional({ description: 'Import even when every source is unchanged' }) @IsOmittable() @IsBoolean()
   force?: boolean;
 }
 

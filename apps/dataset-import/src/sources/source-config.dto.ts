@@ -1,30 +1,32 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsOmittable } from '@s3c/nest-kit';
 import type { SourceConfig, SourceConfigOverrides } from '@s3c/parsing';
 
 export const ENCODINGS = ['utf-8', 'utf-16le', 'utf-16be', 'windows-1252', 'iso-8859-1'] as const;
 
 /** The source configuration in the product's words; every option sent wins over detection. */
 export class SourceConfigDto {
-  @ApiPropertyOptional({ enum: ENCODINGS }) @IsOptional() @IsIn(ENCODINGS)
+  @ApiPropertyOptional({ enum: ENCODINGS }) @IsOmittable() @IsIn(ENCODINGS)
   encoding?: (typeof ENCODINGS)[number];
 
-  @ApiPropertyOptional({ enum: ['none', 'gzip'] }) @IsOptional() @IsIn(['none', 'gzip'])
+  @ApiPropertyOptional({ enum: ['none', 'gzip'] }) @IsOmittable() @IsIn(['none', 'gzip'])
   compression?: 'none' | 'gzip';
 
-  @ApiPropertyOptional({ example: ';' }) @IsOptional() @IsString() @MaxLength(4)
+  @ApiPropertyOptional({ example: ';' }) @IsOmittable() @IsString() @MaxLength(4)
   delimiter?: string;
 
+  // `null` is a choice here (no quote character), hence IsOptional rather than IsOmittable.
   @ApiPropertyOptional({ example: '"', nullable: true, type: String }) @IsOptional() @IsString() @MaxLength(1)
   quote_char?: string | null;
 
-  @ApiPropertyOptional({ example: '"' }) @IsOptional() @IsString() @MaxLength(1)
+  @ApiPropertyOptional({ example: '"' }) @IsOmittable() @IsString() @MaxLength(1)
   escape_char?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsBoolean()
+  @ApiPropertyOptional() @IsOmittable() @IsBoolean()
   header_row?: boolean;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: 1000 }) @IsOptional() @IsInt() @Min(0) @Max(1000)
+  @ApiPropertyOptional({ minimum: 0, maximum: 1000 }) @IsOmittable() @IsInt() @Min(0) @Max(1000)
   skip_rows?: number;
 }
 

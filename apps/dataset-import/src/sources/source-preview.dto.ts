@@ -1,18 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
+import { IsArray, IsIn, IsObject, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
 import { FIELD_TYPES, type FieldType } from '@s3c/contracts';
+import { IsOmittable } from '@s3c/nest-kit';
 import type { SourcePreview } from './source-preview.service';
 import { presentConfig, SourceConfigDto } from './source-config.dto';
 
 export class FieldOverrideDto {
-  @ApiPropertyOptional({ description: 'Technical name' }) @IsOptional() @IsString() @MaxLength(72)
+  @ApiPropertyOptional({ description: 'Technical name' }) @IsOmittable() @IsString() @MaxLength(72)
   name?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(1000)
+  @ApiPropertyOptional() @IsOmittable() @IsString() @MaxLength(1000)
   label?: string;
 
-  @ApiPropertyOptional({ enum: FIELD_TYPES }) @IsOptional() @IsIn(FIELD_TYPES)
+  @ApiPropertyOptional({ enum: FIELD_TYPES }) @IsOmittable() @IsIn(FIELD_TYPES)
   type?: FieldType;
 }
 
@@ -21,14 +22,14 @@ export class SourcePreviewRequestDto {
   connection_id!: string;
 
   @ApiPropertyOptional({ description: 'A key under the connection URL, s3://bucket/key, or a full URL on its endpoint; omitted when the connection URL names the file', example: 'fruits.csv' })
-  @IsOptional() @IsString() @MaxLength(2048)
+  @IsOmittable() @IsString() @MaxLength(2048)
   location?: string;
 
-  @ApiPropertyOptional({ type: SourceConfigDto }) @IsOptional() @ValidateNested() @Type(() => SourceConfigDto)
+  @ApiPropertyOptional({ type: SourceConfigDto }) @IsOmittable() @IsObject() @ValidateNested() @Type(() => SourceConfigDto)
   config?: SourceConfigDto;
 
   @ApiPropertyOptional({ type: [FieldOverrideDto], description: 'Per column, by position: name, label or type to use instead of the detected one' })
-  @IsOptional() @ValidateNested({ each: true }) @Type(() => FieldOverrideDto)
+  @IsOmittable() @IsArray() @ValidateNested({ each: true }) @Type(() => FieldOverrideDto)
   fields?: FieldOverrideDto[];
 }
 
