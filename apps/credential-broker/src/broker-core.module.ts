@@ -1,4 +1,5 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { JsonLogger } from '@s3c/nest-kit';
 import { PlatformAws } from './aws/platform-aws';
 import { CredentialBrokerConfig } from './credential-broker.config';
 import { createKeyEncryptionKeyProvider, KEY_ENCRYPTION_KEYS, loadSealingKeys, SEALING_KEYS } from './keys/broker-keys';
@@ -11,7 +12,7 @@ export class BrokerCoreModule {
     return {
       module: BrokerCoreModule,
       providers: [
-        { provide: PlatformAws, useValue: new PlatformAws(config) },
+        { provide: PlatformAws, useFactory: (logger: JsonLogger) => new PlatformAws(config, logger), inject: [JsonLogger] },
         { provide: SEALING_KEYS, useFactory: () => loadSealingKeys(config) },
         { provide: KEY_ENCRYPTION_KEYS, useFactory: () => createKeyEncryptionKeyProvider(config) },
       ],

@@ -1,5 +1,19 @@
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateBy, type ValidationArguments } from 'class-validator';
+import { MAX_SESSION_DURATION_SECONDS, MIN_REFRESH_MARGIN_SECONDS, MIN_SESSION_DURATION_SECONDS } from '@s3c/auth';
 import { BaseServiceConfig, Secret } from '@s3c/nest-kit';
+
+/** A number below another variable of the same config. */
+function IsShorterThan(variable: string): PropertyDecorator {
+  return ValidateBy({
+    name: 'isShorterThan',
+    constraints: [variable],
+    validator: {
+      validate: (value: unknown, args?: ValidationArguments) =>
+        typeof value === 'number' && value < Number((args?.object as Record<string, unknown>)[variable]),
+      defaultMessage: (args?: ValidationArguments) => `${args?.property ?? 'the value'} must be less than ${variable}`,
+    },
+  });
+}
 
 export class CredentialBrokerConfig extends BaseServiceConfig {
   /** The broker serves no API: this port answers health checks only. */
@@ -40,6 +54,14 @@ export class CredentialBrokerConfig extends BaseServiceConfig {
   AWS_ENDPOINT_URL?: string;
 
   /** Length of the role sessions the broker assumes for reads (900–43200 s). */
-  @IsInt() @Min(900) @Max(43_200)
+  @IsInt() @Min(MIN_SESSION_DURATION_SECONDS) @Max(MAX_SESSION_DURATION_SECONDS)
   STS_SESSION_DURATION_SECONDS: number = 3600;
+
+  /**
+   * A role session is renewed once less than this remains (60 s to less than the duration; unset: the
+   * larger of 300 s and 10 % of the duration). A session serves for duration − margin, which also bounds
+   * how long reads go on after a tenant removes the platform from the role's trust policy.
+   */
+  @IsOptional() @IsInt() @Min(MIN_REFRESH_MARGIN_SECONDS) @IsShorterThan('STS_SESSION_DURATION_SECONDS')
+  STS_SESSION_REFRESH_MARGIN_SECONDS?: number;
 }

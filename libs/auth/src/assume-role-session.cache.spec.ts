@@ -1,4 +1,4 @@
-import { AssumeRoleSessionCache, RoleSessionKey } from './assume-role-session.cache';
+import { AssumeRoleSessionCache, RoleSessionIssued, RoleSessionKey } from './assume-role-session.cache';
 import { AuthErrorCode } from './auth.exception';
 import { StsClientLike } from './sts.types';
 import { asyncErrorCodeOf, errorCodeOf } from './testing/error-code';
@@ -13,7 +13,14 @@ const T0 = Date.parse('2030-01-01T00:00:00Z');
 const MINUTE = 60_000;
 
 /** An STS whose sessions last `durationSeconds` from the fake clock's current time. */
-function setup(options: { durationSeconds?: number; failures?: Error[] } = {}) {
+function setup(
+  options: {
+    durationSeconds?: number;
+    refreshMarginSeconds?: number;
+    failures?: Error[];
+    onSessionIssued?: (session: RoleSessionIssued) => void;
+  } = {},
+) {
   let now = T0;
   let issued = 0;
   const durationMs = (options.durationSeconds ?? 3600) * 1000;
@@ -33,6 +40,8 @@ function setup(options: { durationSeconds?: number; failures?: Error[] } = {}) {
   const cache = new AssumeRoleSessionCache({
     sts: sts as unknown as StsClientLike,
     durationSeconds: options.durationSeconds,
+    refreshMarginSeconds: options.refreshMarginSeconds,
+    onSessionIssued: options.onSessionIssued,
     now: () => now,
   });
   return {
@@ -91,6 +100,123 @@ describe('AssumeRoleSessionCache', () => {
 
     // Assert
     expect(sts.calls.length).toBe(expectedCalls);
+  });
+
+  it.each([
+    ['not yet within a configured margin of 890 s', 9, 1],
+    ['once less than a configured margin of 890 s remains', 11, 2],
+  ])('should reuse or refresh a 900-second session %s', async (_label, elapsedSeconds, expectedCalls) => {
+    // Arrange
+    const { cache, sts, advance } = setup({ durationSeconds: 900, refreshMarginSeconds: 890 });
+    await cache.get(KEY);
+
+    // Act
+    advance(elapsedSeconds * 1000);
+    await cache.get(KEY);
+
+    // Assert
+    expect(sts.calls.length).toBe(expectedCalls);
+  });
+
+  it.each([30, 59, 900, 1000, 120.5])(
+    'should fail with INVALID_SESSION_DURATION when the refresh margin is %s s for a 900-second session',
+    (refreshMarginSeconds) => {
+      // Act / Assert
+      expect(
+        errorCodeOf(
+          () =>
+            new AssumeRoleSessionCache({
+              sts: fakeClient({}) as unknown as StsClientLike,
+              durationSeconds: 900,
+              refreshMarginSeconds,
+            }),
+        ),
+      ).toBe(AuthErrorCode.INVALID_SESSION_DURATION);
+    },
+  );
+
+  it('should report each session it obtains, the first as assumed and the next as renewed, without secrets', async () => {
+    // Arrange
+    const issued: RoleSessionIssued[] = [];
+    const { cache, advance } = setup({
+      durationSeconds: 900,
+      refreshMarginSeconds: 890,
+      onSessionIssued: (session) => issued.push(session),
+    });
+
+    // Act
+    await cache.get(KEY);
+    advance(20_000);
+    await cache.get(KEY);
+    await cache.get(KEY);
+
+    // Assert
+    expect(issued).toEqual([
+      {
+        connectionId: 'c1',
+        roleArn: KEY.roleArn,
+        accessKeyId: 'ASIATEMP1',
+        expiration: new Date(T0 + 900_000),
+        renewed: false,
+      },
+      {
+        connectionId: 'c1',
+        roleArn: KEY.roleArn,
+        accessKeyId: 'ASIATEMP2',
+        expiration: new Date(T0 + 20_000 + 900_000),
+        renewed: true,
+      },
+    ]);
+  });
+
+  it('should renew by its own clock when STS states an expiry later than the duration allows', async () => {
+    // Arrange: STS's clock runs an hour ahead of ours.
+    let now = T0;
+    const sts = fakeClient({
+      AssumeRoleCommand: [
+        assumeRoleOutput(new Date(T0 + 120 * MINUTE), '1'),
+        assumeRoleOutput(new Date(T0 + 180 * MINUTE), '2'),
+      ],
+    });
+    const cache = new AssumeRoleSessionCache({ sts: sts as unknown as StsClientLike, now: () => now });
+    const first = await cache.get(KEY);
+
+    // Act
+    now = T0 + 55 * MINUTE;
+    const second = await cache.get(KEY);
+
+    // Assert
+    expect([first.expiration.getTime(), second.accessKeyId, sts.calls.length]).toEqual([
+      T0 + 60 * MINUTE,
+      'ASIATEMP2',
+      2,
+    ]);
+  });
+
+  it('should forget the still-valid session and fail when the role refuses to renew it', async () => {
+    // Arrange
+    let now = T0;
+    const sts = fakeClient({
+      AssumeRoleCommand: [
+        assumeRoleOutput(new Date(T0 + 60 * MINUTE), '1'),
+        stsError('AccessDenied', 403),
+        assumeRoleOutput(new Date(T0 + 120 * MINUTE), '2'),
+      ],
+    });
+    const cache = new AssumeRoleSessionCache({ sts: sts as unknown as StsClientLike, now: () => now });
+    await cache.get(KEY);
+
+    // Act
+    now = T0 + 56 * MINUTE;
+    const refusal = await cache.get(KEY).catch((error: Error) => error.name);
+    const afterTrustRestored = await cache.get(KEY);
+
+    // Assert
+    expect([refusal, afterTrustRestored.accessKeyId, sts.calls.length]).toEqual([
+      'AccessDenied',
+      'ASIATEMP2',
+      3,
+    ]);
   });
 
   it('should keep separate sessions per connection, role and external ID', async () => {

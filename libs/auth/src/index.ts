@@ -56,8 +56,8 @@ export {
 export type { AssumeRoleParams } from './assume-role';
 export { PlatformIdentity } from './platform-identity';
 export type { PlatformIdentityInfo } from './platform-identity';
-export { AssumeRoleSessionCache } from './assume-role-session.cache';
-export type { AssumeRoleSessionCacheOptions, RoleSessionKey } from './assume-role-session.cache';
+export { AssumeRoleSessionCache, MIN_REFRESH_MARGIN_SECONDS } from './assume-role-session.cache';
+export type { AssumeRoleSessionCacheOptions, RoleSessionIssued, RoleSessionKey } from './assume-role-session.cache';
 
 // Egress guard and S3 clients
 export { classifyAddress, isIpLiteral } from './ip-address';

@@ -60,7 +60,7 @@ export class ObjectRequestSigningResponder {
         if (!view.auth.roleArn || !view.auth.externalId) {
           throw new AuthException(AuthErrorCode.ROLE_ARN_MISSING, 'role_arn is not set.');
         }
-        const session = await this.aws.sessions.get({ connectionId, roleArn: view.auth.roleArn, externalId: view.auth.externalId });
+        const session = await this.aws.roleSession({ connectionId, roleArn: view.auth.roleArn, externalId: view.auth.externalId });
         expiresAt = Math.min(expiresAt, session.expiration.getTime());
         credentials = { kind: 'session', ...session };
         break;

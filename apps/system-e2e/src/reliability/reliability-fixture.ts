@@ -179,7 +179,12 @@ export class ReliabilityFixture {
    * trusts the platform with the connection's external ID (its generated trust policy) and may read
    * the bucket. Returns the role's name and trust policy, to change or restore them.
    */
-  async iamRoleConnection(): Promise<{ connectionId: string; roleName: string; roleArn: string; trustPolicy: string }> {
+  async iamRoleConnection(): Promise<{
+    connectionId: string;
+    roleName: string;
+    roleArn: string;
+    trustPolicy: string;
+  }> {
     const created = await waitFor(
       async () => {
         const answer = await this.connections.call<
@@ -213,9 +218,11 @@ export class ReliabilityFixture {
       }),
     );
     const roleArn = Role?.Arn ?? '';
-    const updated = await this.connections.call<{ status: string }>('PATCH', `/api/v1/connections/${created.body.id}`, {
-      auth: { role_arn: roleArn },
-    });
+    const updated = await this.connections.call<{ status: string }>(
+      'PATCH',
+      `/api/v1/connections/${created.body.id}`,
+      { auth: { role_arn: roleArn } },
+    );
     if (updated.body.status !== 'valid') {
       throw new Error(`IAM-role connection is ${updated.body.status}: ${updated.text}`);
     }
@@ -250,10 +257,17 @@ export class ReliabilityFixture {
     source: Record<string, unknown>,
     title = uniqueName('Reliability'),
   ): Promise<{ datasetId: string; importId: string }> {
-    const created = await this.datasets.call<{ dataset_id: string; import: ImportBody }>(
-      'POST',
-      '/api/v1/datasets',
-      { title, source },
+    // Right after an outage the broker may still be rejoining its group: a 503 asks to try again, as a client would.
+    const created = await waitFor(
+      async () => {
+        const answer = await this.datasets.call<{ dataset_id: string; import: ImportBody }>(
+          'POST',
+          '/api/v1/datasets',
+          { title, source },
+        );
+        return answer.status === 503 ? undefined : answer;
+      },
+      { timeoutMs: 60_000, intervalMs: 2_000, what: 'the dataset to be created (503 while the credential broker is unavailable)' },
     );
     if (created.status !== 201) {
       throw new Error(`dataset not created (${created.status}): ${created.text}`);
