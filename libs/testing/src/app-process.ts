@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { waitFor } from './wait-for';
@@ -50,9 +51,14 @@ export class AppProcess {
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const keep = (chunk: Buffer) => this.output.push(...chunk.toString().split('\n').filter(Boolean));
-    this.child.stdout?.on('data', keep);
-    this.child.stderr?.on('data', keep);
+    // S3C_APP_LOG_DIR keeps every app's output in a file too, to read after a failed run.
+    const logDir = process.env.S3C_APP_LOG_DIR;
+    const logFile = logDir ? path.join(logDir, `${this.name}-${this.child.pid}.log`) : undefined;
+    if (logDir) {
+      mkdirSync(logDir, { recursive: true });
+    }
+    this.child.stdout?.on('data', this.lineKeeper(logFile));
+    this.child.stderr?.on('data', this.lineKeeper(logFile));
     await waitFor(
       async () => {
         if (this.child?.exitCode !== null) {
@@ -64,6 +70,19 @@ export class AppProcess {
       { timeoutMs, what: `${this.name} to be ready` },
     );
     return this;
+  }
+
+  /** Whole lines only: a chunk of a pipe can end in the middle of a (JSON) line. */
+  private lineKeeper(logFile: string | undefined): (chunk: Buffer) => void {
+    let partial = '';
+    return (chunk) => {
+      if (logFile) {
+        appendFileSync(logFile, chunk);
+      }
+      const lines = (partial + chunk.toString()).split('\n');
+      partial = lines.pop() ?? '';
+      this.output.push(...lines.filter(Boolean));
+    };
   }
 
   get pid(): number | undefined {
