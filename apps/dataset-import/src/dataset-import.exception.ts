@@ -16,6 +16,7 @@ export enum DatasetImportErrorCode {
   ImportNotFound = 'IMPORT_NOT_FOUND',
   ImportInProgress = 'IMPORT_IN_PROGRESS',
   SourceFieldsMismatch = 'SOURCE_FIELDS_MISMATCH',
+  StoreUnavailable = 'STORE_UNAVAILABLE',
 }
 
 const STATUS: Record<DatasetImportErrorCode, HttpStatus> = {
@@ -33,6 +34,7 @@ const STATUS: Record<DatasetImportErrorCode, HttpStatus> = {
   [DatasetImportErrorCode.ImportNotFound]: HttpStatus.NOT_FOUND,
   [DatasetImportErrorCode.ImportInProgress]: HttpStatus.CONFLICT,
   [DatasetImportErrorCode.SourceFieldsMismatch]: HttpStatus.BAD_REQUEST,
+  [DatasetImportErrorCode.StoreUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
 /**

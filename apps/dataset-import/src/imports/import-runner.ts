@@ -30,17 +30,33 @@ const STREAM_ERRORS = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNREFUSED
 
 class RunInterrupted extends Error {}
 
+/**
+ * The document store's driver errors (network, server selection, a write cut by a closed connection):
+ * the store went away. Duplicate keys never get here (the record store ignores them), so a run that
+ * meets one of these pauses and resumes from its checkpoint once the store is back.
+ */
+function isStoreError(error: unknown): boolean {
+  return (error as Error | null)?.name?.startsWith('Mongo') === true;
+}
+
 function isResumable(error: unknown): boolean {
   if (error instanceof DatasetImportException) {
     return error.retryable;
   }
   const code = (error as NodeJS.ErrnoException | null)?.code;
-  return (code !== undefined && STREAM_ERRORS.has(code)) || (error as Error | null)?.message === 'aborted';
+  return (typeof code === 'string' && STREAM_ERRORS.has(code)) || (error as Error | null)?.message === 'aborted' || isStoreError(error);
 }
 
 function reasonOf(error: unknown): StatusReason {
   if (isParsingError(error) || error instanceof DatasetImportException) {
     return { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
+  }
+  if (isStoreError(error)) {
+    return {
+      code: DatasetImportErrorCode.StoreUnavailable,
+      message: `Writing to the dataset store kept failing (${(error as Error).message}) after ${MAX_ATTEMPTS} attempts, each resumed from its checkpoint.`,
+      hint: 'Check that the document store is up, then import again.',
+    };
   }
   if (isResumable(error)) {
     const cause = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
@@ -56,7 +72,8 @@ function reasonOf(error: unknown): StatusReason {
 interface RunContext {
   state: ImportDocument;
   dataset: DatasetDocument;
-  workerId: string;
+  /** This run's lease: a run that takes the import over after this one stalled holds another. */
+  leaseOwner: string;
   signal: AbortSignal;
   startedAt: number;
   /** Rows already read when this run started (a resumed run counts its own speed). */
@@ -87,18 +104,18 @@ export class ImportRunner {
     private readonly locks: DocumentLocks,
   ) {}
 
-  async run(claimed: ImportDocument, workerId: string, signal: AbortSignal): Promise<void> {
-    const lease = setInterval(() => void this.renewLease(claimed._id, workerId), Math.floor(this.config.IMPORT_LEASE_MS / 3));
+  async run(claimed: ImportDocument, leaseOwner: string, signal: AbortSignal): Promise<void> {
+    const lease = setInterval(() => void this.renewLease(claimed._id, leaseOwner), Math.floor(this.config.IMPORT_LEASE_MS / 3));
     try {
       const dataset = await this.datasets.findById(claimed.datasetKey, { outbox: 0 }).lean<DatasetDocument>().exec();
       if (!dataset) {
-        await this.fail(claimed, workerId, { code: 'DATASET_NOT_FOUND', message: `Dataset ${claimed.datasetId} no longer exists.` });
+        await this.fail(claimed, leaseOwner, { code: 'DATASET_NOT_FOUND', message: `Dataset ${claimed.datasetId} no longer exists.` });
         return;
       }
       const context: RunContext = {
         state: claimed,
         dataset,
-        workerId,
+        leaseOwner,
         signal,
         startedAt: Date.now(),
         runStartRows: claimed.rowsRead,
@@ -120,7 +137,7 @@ export class ImportRunner {
       }
       await this.publish(context);
     } catch (error) {
-      await this.handleFailure(claimed, workerId, signal, error);
+      await this.handleFailure(claimed, leaseOwner, signal, error);
     } finally {
       clearInterval(lease);
     }
@@ -297,23 +314,23 @@ export class ImportRunner {
     this.logger.event('info', 'Import succeeded', { importId: state._id, datasetId: state.datasetId, records: state.recordsWritten, rejected: state.rejectedRows }, 'ImportRunner');
   }
 
-  private async handleFailure(claimed: ImportDocument, workerId: string, signal: AbortSignal, error: unknown): Promise<void> {
+  private async handleFailure(claimed: ImportDocument, leaseOwner: string, signal: AbortSignal, error: unknown): Promise<void> {
     if (error instanceof RunInterrupted || signal.aborted || (isResumable(error) && claimed.attempts < MAX_ATTEMPTS)) {
       // Handed back: the next run (here after a short pause, or on another instance) resumes from the checkpoint.
       const retryInMs = signal.aborted ? 0 : Math.min(30_000, 1000 * 2 ** claimed.attempts);
       this.logger.event('warn', 'Import paused, will resume', { importId: claimed._id, retryInMs, error }, 'ImportRunner');
       await this.locks.run(claimed._id, () =>
-        this.imports.updateOne({ _id: claimed._id, leaseOwner: workerId }, { $set: { leaseExpiresAt: new Date(Date.now() + retryInMs) } }).exec(),
+        this.imports.updateOne({ _id: claimed._id, leaseOwner }, { $set: { leaseExpiresAt: new Date(Date.now() + retryInMs) } }).exec(),
       );
       return;
     }
     this.logger.event('warn', 'Import failed', { importId: claimed._id, error }, 'ImportRunner');
     const latest = (await this.imports.findById(claimed._id, { outbox: 0 }).lean<ImportDocument>().exec()) ?? claimed;
-    await this.fail(latest, workerId, reasonOf(error));
+    await this.fail(latest, leaseOwner, reasonOf(error));
   }
 
-  private async fail(state: ImportDocument, workerId: string, reason: StatusReason): Promise<void> {
-    const context = { state, workerId } as RunContext;
+  private async fail(state: ImportDocument, leaseOwner: string, reason: StatusReason): Promise<void> {
+    const context = { state, leaseOwner } as RunContext;
     await this.finish(context, 'failed', [this.event(IMPORT_FAILED_V1, state, { error: reason, rowsRead: state.rowsRead, rejectedRows: state.rejectedRows })], { error: reason });
     await this.records.deleteRecords(state._id);
   }
@@ -322,7 +339,7 @@ export class ImportRunner {
     await this.locks.run(context.state._id, () =>
       this.imports
         .updateOne(
-          { _id: context.state._id, leaseOwner: context.workerId },
+          { _id: context.state._id, leaseOwner: context.leaseOwner },
           { $set: { status, finishedAt: new Date(), outboxPending: true, ...extra }, $unset: { leaseOwner: 1, leaseExpiresAt: 1 }, $push: { outbox: { $each: events } } },
         )
         .exec(),
@@ -335,7 +352,7 @@ export class ImportRunner {
     const result = await this.locks.run(context.state._id, () =>
       this.imports
         .updateOne(
-          { _id: context.state._id, leaseOwner: context.workerId },
+          { _id: context.state._id, leaseOwner: context.leaseOwner },
           {
             $set: { ...changes, leaseExpiresAt: new Date(Date.now() + this.config.IMPORT_LEASE_MS), ...(events.length > 0 ? { outboxPending: true } : {}) },
             ...(events.length > 0 ? { $push: { outbox: { $each: events } } } : {}),
@@ -352,10 +369,10 @@ export class ImportRunner {
     }
   }
 
-  private async renewLease(importId: string, workerId: string): Promise<void> {
+  private async renewLease(importId: string, leaseOwner: string): Promise<void> {
     await this.locks
       .run(importId, () =>
-        this.imports.updateOne({ _id: importId, leaseOwner: workerId }, { $set: { leaseExpiresAt: new Date(Date.now() + this.config.IMPORT_LEASE_MS) } }).exec(),
+        this.imports.updateOne({ _id: importId, leaseOwner }, { $set: { leaseExpiresAt: new Date(Date.now() + this.config.IMPORT_LEASE_MS) } }).exec(),
       )
       .catch((error: unknown) => this.logger.event('warn', 'Lease renewal failed', { importId, error }, 'ImportRunner'));
   }

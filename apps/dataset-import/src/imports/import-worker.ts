@@ -17,6 +17,7 @@ const POLL_MS = 500;
 export class ImportWorker implements OnApplicationBootstrap, OnApplicationShutdown {
   readonly workerId = `${process.pid}-${randomUUID().slice(0, 8)}`;
   private readonly running = new Map<string, Promise<void>>();
+  private claims = 0;
   private timer?: NodeJS.Timeout;
   private stopping = false;
   private readonly abort = new AbortController();
@@ -34,7 +35,10 @@ export class ImportWorker implements OnApplicationBootstrap, OnApplicationShutdo
 
   private async fill(): Promise<void> {
     while (!this.stopping && this.running.size < this.config.IMPORT_CONCURRENCY) {
-      const claimed = await this.claim().catch((error: unknown) => {
+      // Each run holds a lease of its own: a run that lost its lease (stalled past it while the store was
+      // down) can no longer write checkpoints or finish the import over the run that took it over.
+      const leaseOwner = `${this.workerId}-${++this.claims}`;
+      const claimed = await this.claim(leaseOwner).catch((error: unknown) => {
         this.logger.event('warn', 'Could not look for imports to run', { error }, 'ImportWorker');
         return null;
       });
@@ -42,23 +46,27 @@ export class ImportWorker implements OnApplicationBootstrap, OnApplicationShutdo
         return;
       }
       const run = this.runner
-        .run(claimed, this.workerId, this.abort.signal)
+        .run(claimed, leaseOwner, this.abort.signal)
         .catch((error: unknown) => this.logger.event('error', 'Import run crashed', { importId: claimed._id, error }, 'ImportWorker'))
         .finally(() => this.running.delete(claimed._id));
       this.running.set(claimed._id, run);
     }
   }
 
-  /** Takes the oldest import that is queued, or running under an expired lease (its worker died). */
-  private claim(): Promise<ImportDocument | null> {
+  /**
+   * Takes the oldest import that is queued, or running under an expired lease (its worker died or
+   * stalled), and not still running here: a stalled run of this process is waited for, not doubled.
+   */
+  private claim(leaseOwner: string): Promise<ImportDocument | null> {
     const now = new Date();
     return this.imports
       .findOneAndUpdate(
         {
+          _id: { $nin: [...this.running.keys()] },
           status: { $in: ['queued', 'running'] },
           $or: [{ leaseExpiresAt: { $exists: false } }, { leaseExpiresAt: { $lt: now } }],
         },
-        { $set: { leaseOwner: this.workerId, leaseExpiresAt: new Date(now.getTime() + this.config.IMPORT_LEASE_MS) }, $inc: { attempts: 1 } },
+        { $set: { leaseOwner, leaseExpiresAt: new Date(now.getTime() + this.config.IMPORT_LEASE_MS) }, $inc: { attempts: 1 } },
         { new: true, sort: { requestedAt: 1 } },
       )
       .lean<ImportDocument>()

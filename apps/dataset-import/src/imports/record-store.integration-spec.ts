@@ -9,7 +9,7 @@ function numbered(first: number, count: number): CastRecord[] {
 }
 
 async function collectionNames(connection: Connection): Promise<string[]> {
-  const collections = await connection.db!.listCollections({}, { nameOnly: true }).toArray();
+  const collections = (await connection.db?.listCollections({}, { nameOnly: true }).toArray()) ?? [];
   return collections.map((collection) => collection.name);
 }
 
