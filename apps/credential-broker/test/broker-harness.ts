@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
-import { CreateBucketCommand, PutObjectCommand, type BucketLocationConstraint } from '@aws-sdk/client-s3';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { getModelToken } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
@@ -37,15 +36,16 @@ import {
   type ServiceDefinition,
 } from '@s3c/nest-kit';
 import {
-  currentEnvironment,
   bucketReaderPolicy,
+  createBucketWith,
   createIamUser,
+  currentEnvironment,
   localAwsClients,
+  type RunningService,
   startServiceInProcess,
   uniqueDatabaseName,
   uniqueName,
   waitFor,
-  type RunningService,
 } from '@s3c/testing';
 import { CredentialBrokerConfig } from '../src/credential-broker.config';
 import { credentialBrokerService } from '../src/credential-broker.service-definition';
@@ -296,17 +296,7 @@ export class CustomerAccount {
   }
 
   async createBucket(): Promise<this> {
-    await this.admin.s3.send(
-      new CreateBucketCommand({
-        Bucket: this.bucket,
-        CreateBucketConfiguration: {
-          LocationConstraint: this.environment.awsRegion as BucketLocationConstraint,
-        },
-      }),
-    );
-    await this.admin.s3.send(
-      new PutObjectCommand({ Bucket: this.bucket, Key: this.key, Body: this.content }),
-    );
+    await createBucketWith(this.admin.s3, this.environment, this.bucket, { [this.key]: this.content });
     return this;
   }
 

@@ -1,5 +1,4 @@
 import { CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
-import { CreateBucketCommand, PutObjectCommand, type BucketLocationConstraint } from '@aws-sdk/client-s3';
 import { Kafka, logLevel } from 'kafkajs';
 import mongoose from 'mongoose';
 import {
@@ -10,7 +9,7 @@ import {
   deadLetterTopicOf,
   MessageHeader,
 } from '@s3c/contracts';
-import { ApiClient, bucketReaderPolicy, ConnectorStack, createIamUser, KafkaTestConsumer, localAwsClients, uniqueName, waitFor } from '@s3c/testing';
+import { ApiClient, bucketReaderPolicy, ConnectorStack, createBucketWith, createIamUser, KafkaTestConsumer, localAwsClients, uniqueName, waitFor } from '@s3c/testing';
 
 const CANARY_SECRET = `canary-${uniqueName('secret')}-do-not-leak`;
 const ROLE_NOT_ASSUMABLE_MESSAGE = 'ODS AWS account is not authorized to assume the role identified by role_arn';
@@ -40,8 +39,7 @@ describe('connections end to end (REST, Kafka, credential broker, local AWS with
     await stack.start();
     api = new ApiClient(stack.apps.connections.baseUrl, stack.createDomainKey(domain));
     otherDomainApi = new ApiClient(stack.apps.connections.baseUrl, stack.createDomainKey(`${domain}-other`));
-    await admin.s3.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: environment.awsRegion as BucketLocationConstraint } }));
-    await admin.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'test.csv', Body: 'name;price\napple;1.5\n' }));
+    await createBucketWith(admin.s3, environment, bucket, { 'test.csv': 'name;price\napple;1.5\n' });
   }, 180_000);
 
   afterAll(async () => {

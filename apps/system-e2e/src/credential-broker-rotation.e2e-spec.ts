@@ -1,8 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { CreateAccessKeyCommand, CreateUserCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
-import { CreateBucketCommand, PutObjectCommand, type BucketLocationConstraint } from '@aws-sdk/client-s3';
-import { ApiClient, ConnectorStack, localAwsClients, uniqueName } from '@s3c/testing';
+import { ApiClient, ConnectorStack, createBucketWith, localAwsClients, uniqueName } from '@s3c/testing';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
@@ -38,15 +37,7 @@ describe('the key rotation command (broker:rotate-kek) against the running conne
   beforeAll(async () => {
     await stack.start();
     api = new ApiClient(stack.apps.connections.baseUrl, stack.createDomainKey(uniqueName('mvdomain')));
-    await admin.s3.send(
-      new CreateBucketCommand({
-        Bucket: bucket,
-        CreateBucketConfiguration: { LocationConstraint: environment.awsRegion as BucketLocationConstraint },
-      }),
-    );
-    await admin.s3.send(
-      new PutObjectCommand({ Bucket: bucket, Key: 'test.csv', Body: 'name;price\napple;1.5\n' }),
-    );
+    await createBucketWith(admin.s3, environment, bucket, { 'test.csv': 'name;price\napple;1.5\n' });
     const userName = uniqueName('s3-reader');
     await admin.iam.send(new CreateUserCommand({ UserName: userName }));
     await admin.iam.send(

@@ -1,4 +1,4 @@
-import { CreateBucketCommand, PutObjectCommand, type BucketLocationConstraint } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import iconv from 'iconv-lite';
 import {
   DATASET_CREATED_V1,
@@ -8,7 +8,7 @@ import {
   IMPORT_SUCCEEDED_V1,
   IMPORT_UNCHANGED_V1,
 } from '@s3c/contracts';
-import { ApiClient, bucketReaderPolicy, ConnectorStack, createIamUser, KafkaTestConsumer, localAwsClients, uniqueName, waitFor, type ApiAnswer } from '@s3c/testing';
+import { type ApiAnswer, ApiClient, bucketReaderPolicy, ConnectorStack, createBucketWith, createIamUser, KafkaTestConsumer, localAwsClients, uniqueName, waitFor } from '@s3c/testing';
 
 interface ImportBody {
   import_id: string;
@@ -91,7 +91,7 @@ describe('datasets end to end (preview, create, import, records, events)', () =>
     connections = new ApiClient(stack.apps.connections.baseUrl, key);
     datasets = new ApiClient(stack.apps['dataset-import'].baseUrl, key);
     otherDomain = new ApiClient(stack.apps['dataset-import'].baseUrl, otherKey);
-    await admin.s3.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: environment.awsRegion as BucketLocationConstraint } }));
+    await createBucketWith(admin.s3, environment, bucket);
     await put('communes.csv', communesCsv(30));
     connectionId = await sigv4Connection(`${environment.awsEndpoint}/${bucket}/`);
   }, 180_000);

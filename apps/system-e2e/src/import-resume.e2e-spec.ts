@@ -1,6 +1,5 @@
-import { CreateBucketCommand, PutObjectCommand, type BucketLocationConstraint } from '@aws-sdk/client-s3';
 import mongoose from 'mongoose';
-import { ApiClient, AppProcess, ConnectorStack, createIamUser, localAwsClients, uniqueName, waitFor } from '@s3c/testing';
+import { ApiClient, AppProcess, ConnectorStack, createBucketWith, createIamUser, localAwsClients, uniqueName, waitFor } from '@s3c/testing';
 import { recordsCollectionName } from './reliability/reliability-fixture';
 
 const ROWS = 150_000;
@@ -37,8 +36,7 @@ describe('an import survives its importer being killed', () => {
     const connections = new ApiClient(stack.apps.connections.baseUrl, key);
     datasets = new ApiClient(stack.apps['dataset-import'].baseUrl, key);
     importer = stack.apps['dataset-import'];
-    await admin.s3.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: environment.awsRegion as BucketLocationConstraint } }));
-    await admin.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'large.csv', Body: largeCsv(ROWS) }));
+    await createBucketWith(admin.s3, environment, bucket, { 'large.csv': largeCsv(ROWS) });
     const reader = await createIamUser(admin.iam, { actions: ['s3:GetObject'], resources: [`arn:aws:s3:::${bucket}/*`] });
     const created = await connections.call<{ id: string }>('POST', '/api/v1/connections', {
       title: 'Large',

@@ -1,18 +1,17 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
-import { CreateBucketCommand, PutObjectCommand, type BucketLocationConstraint } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import mongoose from 'mongoose';
 import {
+  type ApiAnswer,
   ApiClient,
   AppProcess,
-  ConnectorStack,
   bucketReaderPolicy,
+  ConnectorStack,
+  createBucketWith,
   createIamUser,
   localAwsClients,
   uniqueName,
   waitFor,
-  type ApiAnswer,
 } from '@s3c/testing';
 
 export interface ImportBody {
@@ -87,27 +86,12 @@ export class ReliabilityFixture {
     this.apiKey = this.stack.createDomainKey(this.domain);
     await this.stack.waitUntilImporterKnows(this.apiKey);
     this.connections = new ApiClient(this.stack.apps.connections.baseUrl, this.apiKey);
-    await this.admin.s3.send(
-      new CreateBucketCommand({
-        Bucket: this.bucket,
-        CreateBucketConfiguration: {
-          LocationConstraint: this.environment.awsRegion as BucketLocationConstraint,
-        },
-      }),
-    );
+    await createBucketWith(this.admin.s3, this.environment, this.bucket);
     return this;
   }
 
   async tearDown(): Promise<void> {
     await this.stack.stop();
-    // For a post-mortem of a failed run: RELIABILITY_LOG_DIR=/tmp/rel-logs keeps every app line.
-    if (process.env.RELIABILITY_LOG_DIR) {
-      mkdirSync(process.env.RELIABILITY_LOG_DIR, { recursive: true });
-      writeFileSync(
-        path.join(process.env.RELIABILITY_LOG_DIR, `${this.domain}.log`),
-        `${this.stack.logs().join('\n')}\n`,
-      );
-    }
     await this.storeConnection?.close();
   }
 

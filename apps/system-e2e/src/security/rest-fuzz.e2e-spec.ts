@@ -1,16 +1,16 @@
-import { CreateBucketCommand, PutObjectCommand, type BucketLocationConstraint } from '@aws-sdk/client-s3';
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import {
+  type ApiAnswer,
   ApiClient,
   bucketReaderPolicy,
   ConnectorStack,
+  createBucketWith,
   createIamUser,
   localAwsClients,
   uniqueName,
   waitFor,
-  type ApiAnswer,
 } from '@s3c/testing';
 
 /** The part of an OpenAPI 3 document the fuzzer reads. */
@@ -878,19 +878,7 @@ describe('REST input fuzzing from the OpenAPI documents', () => {
     await Promise.all([stack.waitUntilImporterKnows(ownerKey), stack.waitUntilImporterKnows(intruderKey)]);
     const ownerConnections = new ApiClient(stack.apps.connections.baseUrl, ownerKey);
     const intruderConnections = new ApiClient(stack.apps.connections.baseUrl, intruderKey);
-    await admin.s3.send(
-      new CreateBucketCommand({
-        Bucket: bucket,
-        CreateBucketConfiguration: { LocationConstraint: environment.awsRegion as BucketLocationConstraint },
-      }),
-    );
-    await admin.s3.send(
-      new PutObjectCommand({
-        Bucket: bucket,
-        Key: 'fruits.csv',
-        Body: 'name,price\napple,1.5\npear,2\nplum,3\n',
-      }),
-    );
+    await createBucketWith(admin.s3, environment, bucket, { 'fruits.csv': 'name,price\napple,1.5\npear,2\nplum,3\n' });
     const reader = await createIamUser(admin.iam, bucketReaderPolicy(bucket));
     const [ownerSource, intruderSource, ownerTarget, intruderTarget] = await Promise.all([
       sourceConnection(ownerConnections, reader),

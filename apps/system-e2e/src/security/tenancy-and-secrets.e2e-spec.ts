@@ -1,5 +1,4 @@
 import { CreateAccessKeyCommand, CreateUserCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
-import { CreateBucketCommand, PutObjectCommand, type BucketLocationConstraint } from '@aws-sdk/client-s3';
 import { randomUUID } from 'node:crypto';
 import mongoose from 'mongoose';
 import { generateSealingKeyPair, openJson, seal, type SealedEnvelope } from '@s3c/auth';
@@ -17,16 +16,17 @@ import {
   replyTopicOf,
 } from '@s3c/contracts';
 import {
+  type ApiAnswer,
   ApiClient,
   ConnectorStack,
+  createBucketWith,
   KafkaTestConsumer,
   KafkaTestProducer,
   localAwsClients,
   readAllMessages,
+  type ReceivedMessage,
   uniqueName,
   waitFor,
-  type ApiAnswer,
-  type ReceivedMessage,
 } from '@s3c/testing';
 
 interface Body {
@@ -93,22 +93,10 @@ describe('tenant isolation, external IDs and secrets across a session', () => {
     datasets = new ApiClient(stack.apps['dataset-import'].baseUrl, ownerKey);
     intruderConnections = new ApiClient(stack.apps.connections.baseUrl, intruderKey);
     intruderDatasets = new ApiClient(stack.apps['dataset-import'].baseUrl, intruderKey);
-    await admin.s3.send(
-      new CreateBucketCommand({
-        Bucket: bucket,
-        CreateBucketConfiguration: { LocationConstraint: environment.awsRegion as BucketLocationConstraint },
-      }),
-    );
-    await admin.s3.send(
-      new PutObjectCommand({
-        Bucket: bucket,
-        Key: 'fruits.csv',
-        Body: 'name,price\napple,1.5\npear,2\nplum,3\n',
-      }),
-    );
-    await admin.s3.send(
-      new PutObjectCommand({ Bucket: bucket, Key: 'ragged.csv', Body: 'id,amount\n1,10\n2\n3,thirty\n' }),
-    );
+    await createBucketWith(admin.s3, environment, bucket, {
+      'fruits.csv': 'name,price\napple,1.5\npear,2\nplum,3\n',
+      'ragged.csv': 'id,amount\n1,10\n2\n3,thirty\n',
+    });
     const userName = uniqueName('reader');
     await admin.iam.send(new CreateUserCommand({ UserName: userName }));
     await admin.iam.send(
