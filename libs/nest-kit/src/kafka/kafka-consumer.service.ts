@@ -78,8 +78,9 @@ export class KafkaConsumerService implements OnApplicationBootstrap, OnApplicati
 
   /** Registers a handler for an event or command topic; call it from a consumer's constructor or onModuleInit. */
   subscribe<T extends object>(contract: MessageContract<T>, handler: MessageHandler<T>): void {
-    this.register(contract.topic, async ({ message, partition, topic }) => {
-      await this.handleWithRetry(topic, partition, message, async () => {
+    this.register(contract.topic, async (payload) => {
+      const { message, topic } = payload;
+      await this.handleWithRetry(payload, async () => {
         const meta = readMetadata(message.headers, contract.version);
         const value = validatePayload(contract.valueClass, decodeJson(message.value, `${topic} value`), `${topic} value`);
         assertSameDomain(value, meta.domain);
@@ -97,11 +98,12 @@ export class KafkaConsumerService implements OnApplicationBootstrap, OnApplicati
     replyContract: MessageContract<TReply>,
     handler: RequestHandler<TRequest, TReply>,
   ): void {
-    this.register(contract.topic, async ({ message, partition, topic }) => {
+    this.register(contract.topic, async (payload) => {
+      const { message, topic } = payload;
       if (Date.now() - Number(message.timestamp) > REQUEST_MAX_AGE_MS) {
         return;
       }
-      await this.handleWithRetry(topic, partition, message, async () => {
+      await this.handleWithRetry(payload, async () => {
         const meta = readMetadata(message.headers, contract.version);
         const request = validatePayload(contract.valueClass, decodeJson(message.value, `${topic} value`), `${topic} value`);
         let body: object;
@@ -208,9 +210,7 @@ export class KafkaConsumerService implements OnApplicationBootstrap, OnApplicati
   }
 
   private async handleWithRetry(
-    topic: string,
-    partition: number,
-    message: KafkaMessage,
+    { topic, partition, message, heartbeat }: EachMessagePayload,
     handle: () => Promise<void>,
   ): Promise<void> {
     const maxAttempts = this.options.maxHandlerAttempts ?? 5;
@@ -238,6 +238,9 @@ export class KafkaConsumerService implements OnApplicationBootstrap, OnApplicati
           return;
         }
         await sleep(delay);
+        // kafkajs heartbeats only between messages: attempts outliving the session would lose the
+        // partition, and its next owner would start the message again at attempt 1, for ever.
+        await heartbeat();
         delay = Math.min(delay * 2, 10_000);
       }
     }
