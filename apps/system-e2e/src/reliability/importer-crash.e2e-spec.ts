@@ -1,6 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { IMPORT_REQUESTED_V1, IMPORT_STARTED_V1, IMPORT_SUCCEEDED_V1 } from '@s3c/contracts';
-import { KafkaTestConsumer } from '@s3c/testing';
+import { KafkaTestConsumer, waitFor } from '@s3c/testing';
 import { numberedCsv, randomPoints, ReliabilityFixture } from './reliability-fixture';
 
 const ROWS = 200_000;
@@ -80,6 +80,13 @@ describe('an import survives its importer being killed or stopped', () => {
     });
     const running = await fixture.importPast(datasetId, importId, ROWS * 0.3);
     expect(running.status).toBe('running');
+    // The worker claims the import from the store, not from Kafka: the import.requested command may still
+    // be unread (a consumer rejoining its group). What was consumed must be committed, so wait until it was.
+    await waitFor(
+      async () =>
+        (await (await fixture.store()).collection('datasets').findOne({ datasetId, lastImportId: importId })) !== null,
+      { timeoutMs: 60_000, what: 'the importer to consume its import.requested command' },
+    );
 
     const stopping = fixture.importer.stop('SIGTERM');
     const exitCode = await stopping;
