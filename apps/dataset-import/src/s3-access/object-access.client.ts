@@ -108,7 +108,7 @@ export class ObjectAccessClient {
     } catch (error) {
       if (error instanceof RemoteRequestError) {
         const code = BROKER_ERRORS[error.code];
-        throw new DatasetImportException(code ?? (error.code as Code), error.message, undefined, code === undefined && /THROTTLED|UNAVAILABLE|UNREACHABLE/.test(error.code));
+        throw new DatasetImportException(code ?? (error.code as Code), error.message, error.hint, code === undefined && /THROTTLED|UNAVAILABLE|UNREACHABLE/.test(error.code));
       }
       throw new DatasetImportException(Code.BrokerUnavailable, 'The credential broker did not answer; try again in a moment.', undefined, true);
     }

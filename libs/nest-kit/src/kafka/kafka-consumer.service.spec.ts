@@ -57,7 +57,10 @@ function fakeKafka(): { kafka: Kafka; eachMessage: Promise<(payload: EachMessage
 
 async function startConsumer(
   handler: (value: UnitTestMessage) => Promise<void>,
-  { maxHandlerAttempts = 3 } = {},
+  {
+    maxHandlerAttempts = 3,
+    respondWith,
+  }: { maxHandlerAttempts?: number; respondWith?: (value: UnitTestMessage) => Promise<UnitTestMessage> } = {},
 ): Promise<{
   service: KafkaConsumerService;
   deliver: (payload: EachMessagePayload) => Promise<void>;
@@ -77,7 +80,11 @@ async function startConsumer(
     new JsonLogger('unit', 'error', () => undefined),
     new HealthRegistry(),
   );
-  service.subscribe(UNIT_TEST_V1, handler);
+  if (respondWith) {
+    service.respond(UNIT_TEST_V1, UNIT_TEST_V1, respondWith);
+  } else {
+    service.subscribe(UNIT_TEST_V1, handler);
+  }
   await service.onApplicationBootstrap();
   return { service, deliver: await eachMessage, sent };
 }
@@ -200,5 +207,26 @@ describe('KafkaConsumerService', () => {
 
     expect(attempts).toBe(1);
     expect(sent).toHaveLength(0);
+  });
+
+  it('should answer a coded refusal with its code, message and hint on the reply topic', async () => {
+    const refusal = Object.assign(new Error('The platform cannot assume the role.'), {
+      code: 'ROLE_NOT_ASSUMABLE',
+      hint: 'Check the trust policy.',
+    });
+    const { deliver, sent } = await startConsumer(async () => undefined, {
+      respondWith: async () => {
+        throw refusal;
+      },
+    });
+
+    await deliver(payload());
+
+    expect(sent.map((entry) => [entry.topic, JSON.parse(String(entry.value))])).toEqual([
+      [
+        `${UNIT_TEST_V1.topic}.reply`,
+        { ok: false, error: { code: 'ROLE_NOT_ASSUMABLE', message: 'The platform cannot assume the role.', hint: 'Check the trust policy.' } },
+      ],
+    ]);
   });
 });

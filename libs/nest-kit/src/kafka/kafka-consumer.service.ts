@@ -116,7 +116,8 @@ export class KafkaConsumerService implements OnApplicationBootstrap, OnApplicati
           if (isRetryable(error) && !(error as { code?: unknown }).code) {
             throw error;
           }
-          body = { ok: false, error: { code: errorCode(error), message: (error as Error).message } };
+          const hint = (error as { hint?: unknown }).hint;
+          body = { ok: false, error: { code: errorCode(error), message: (error as Error).message, ...(typeof hint === 'string' ? { hint } : {}) } };
         }
         await this.producer.send(
           replyTopicOf(topic),

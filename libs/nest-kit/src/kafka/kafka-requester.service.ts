@@ -22,6 +22,8 @@ export class RemoteRequestError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    /** What the requester's user can do about it, when the responder said. */
+    readonly hint?: string,
   ) {
     super(message);
   }
@@ -131,11 +133,11 @@ export class KafkaRequesterService implements OnApplicationBootstrap, OnApplicat
       }
       throw error;
     }
-    const body = (await answer) as { ok?: boolean; value?: unknown; error?: { code?: string; message?: string } };
+    const body = (await answer) as { ok?: boolean; value?: unknown; error?: { code?: string; message?: string; hint?: string } };
     if (body?.ok === true) {
       return { reply: validatePayload(replyContract.valueClass, body.value, `${contract.topic} reply`), meta: { correlationId } };
     }
-    throw new RemoteRequestError(body?.error?.code ?? 'REMOTE_ERROR', body?.error?.message ?? 'The request failed');
+    throw new RemoteRequestError(body?.error?.code ?? 'REMOTE_ERROR', body?.error?.message ?? 'The request failed', typeof body?.error?.hint === 'string' ? body.error.hint : undefined);
   }
 
   async onApplicationShutdown(): Promise<void> {
