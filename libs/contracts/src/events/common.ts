@@ -22,6 +22,10 @@ export class ReplyError {
   @IsString()
   message!: string;
 
+  /** What the requester's user can do about it, e.g. the trust policy to fix. */
+  @IsOptional() @IsString()
+  hint?: string;
+
   @IsOptional() @IsIn([true, false])
   retryable?: boolean;
 }
