@@ -318,7 +318,8 @@ function report(rows, concurrency, settings) {
     ],
     [
       `preview time ${biggest.input.label} ≤ 1.2 × ${smallest.input.label}`,
-      biggest.figures.previewMs / smallest.figures.previewMs,
+      // One size alone compares nothing.
+      biggest === smallest ? undefined : biggest.figures.previewMs / smallest.figures.previewMs,
       (value) => value <= 1.2,
       (value) => fixed(value, 2),
     ],
