@@ -20,7 +20,7 @@ export interface ImportBody {
   rows: number;
   records: number;
   rejected: number;
-  error: { code: string; message: string } | null;
+  error: { code: string; message: string; hint?: string } | null;
 }
 
 export interface ErrorBody {

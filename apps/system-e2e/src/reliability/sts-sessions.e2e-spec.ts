@@ -185,7 +185,12 @@ describe('role sessions during long imports (short STS sessions, trust withdrawn
     }).toEqual({
       statusWhenWithdrawn: 'running',
       status: 'failed',
-      error: { code: 'ROLE_NOT_ASSUMABLE', message: ROLE_NOT_ASSUMABLE_MESSAGE },
+      // The hint names the role and the condition to put back in its trust policy.
+      error: {
+        code: 'ROLE_NOT_ASSUMABLE',
+        message: ROLE_NOT_ASSUMABLE_MESSAGE,
+        hint: expect.stringMatching(new RegExp(`role/${roleName} .*sts:ExternalId`)),
+      },
       reads: [['dropped', 206]],
       served: 1_000,
       leftover: 0,

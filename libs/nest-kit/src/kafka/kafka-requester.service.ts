@@ -123,6 +123,10 @@ export class KafkaRequesterService implements OnApplicationBootstrap, OnApplicat
       }, timeoutMs);
       this.pending.set(correlationId, { resolve, reject, timer });
     });
+    // The timer can fire while the publish below still retries (the broker is down): that rejection is
+    // observed by the `await answer` further down, or replaced by the publish error; never left unhandled,
+    // which would end the process.
+    answer.catch(() => undefined);
     try {
       await this.producer.publish(contract, value, { ...meta, correlationId });
     } catch (error) {
