@@ -47,19 +47,26 @@ describe('an import through a faulty connection to S3 (fault proxy on loopback)'
     await proxy.stop();
   });
 
-  it('should resume with a ranged GET from its checkpoint when the connection drops mid-body', async () => {
-    proxy.onStreamingGet((index) =>
-      index === 0 ? { dropAfterBytes: Math.floor(fileSize * 0.6), bytesPerSecond: 2_000_000 } : undefined,
-    );
+  /** Imports large.csv with `fault` applied to its reads; returns the import's end, its reads and what the store holds. */
+  async function importLargeFile(fault: Parameters<FaultProxy['onStreamingGet']>[0]) {
+    proxy.onStreamingGet(fault);
     const first = proxy.streamingGets().length;
-
     const { datasetId, importId } = await fixture.createDataset({
       connection_id: connectionId,
       location: 'large.csv',
     });
     const finished = await fixture.importDone(datasetId, importId);
-    const reads = proxy.streamingGets().slice(first);
-    const stored = await fixture.storedRecords(importId);
+    return {
+      finished,
+      reads: proxy.streamingGets().slice(first),
+      stored: await fixture.storedRecords(importId),
+    };
+  }
+
+  it('should resume with a ranged GET from its checkpoint when the connection drops mid-body', async () => {
+    const { finished, reads, stored } = await importLargeFile((index) =>
+      index === 0 ? { dropAfterBytes: Math.floor(fileSize * 0.6), bytesPerSecond: 2_000_000 } : undefined,
+    );
 
     expect(reads.map((read) => read.fault)).toEqual(['dropped', 'none']);
     expect(rangeStart(reads[0].headers.range)).toBe(0);
@@ -79,18 +86,9 @@ describe('an import through a faulty connection to S3 (fault proxy on loopback)'
   });
 
   it('should cut a body that stalls after its headers (idle timeout) and resume from the checkpoint', async () => {
-    proxy.onStreamingGet((index) =>
+    const { finished, reads, stored } = await importLargeFile((index) =>
       index === 0 ? { stallAfterBytes: Math.floor(fileSize * 0.5), bytesPerSecond: 2_000_000 } : undefined,
     );
-    const first = proxy.streamingGets().length;
-
-    const { datasetId, importId } = await fixture.createDataset({
-      connection_id: connectionId,
-      location: 'large.csv',
-    });
-    const finished = await fixture.importDone(datasetId, importId);
-    const reads = proxy.streamingGets().slice(first);
-    const stored = await fixture.storedRecords(importId);
 
     expect(reads.map((read) => read.fault)).toEqual(['stalled', 'none']);
     expect(
@@ -101,21 +99,16 @@ describe('an import through a faulty connection to S3 (fault proxy on loopback)'
   });
 
   it('should stall right after the headers and still resume', async () => {
-    proxy.onStreamingGet((index) => (index === 0 ? { stallAfterBytes: 0 } : undefined));
-    const first = proxy.streamingGets().length;
-
-    const { datasetId, importId } = await fixture.createDataset({
-      connection_id: connectionId,
-      location: 'large.csv',
-    });
-    const finished = await fixture.importDone(datasetId, importId);
-    const reads = proxy.streamingGets().slice(first);
+    const { finished, reads, stored } = await importLargeFile((index) =>
+      index === 0 ? { stallAfterBytes: 0 } : undefined,
+    );
 
     expect(reads.map((read) => [read.fault, rangeStart(read.headers.range)])).toEqual([
       ['stalled', 0],
       ['none', 0],
     ]);
     expect(finished).toMatchObject({ status: 'succeeded', rows: ROWS, records: ROWS, error: null });
+    expect(stored).toEqual({ count: ROWS, positions: ROWS, mismatched: 0, lastPosition: ROWS - 1 });
   });
 
   it(`should give up with SOURCE_UNREACHABLE after ${MAX_READS} cut reads and keep the previous records`, async () => {

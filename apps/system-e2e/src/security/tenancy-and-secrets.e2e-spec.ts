@@ -378,6 +378,24 @@ describe('tenant isolation, external IDs and secrets across a session', () => {
         expect({ ok: reply.ok, signedUrl: opened?.url }).toEqual({ ok: false, signedUrl: undefined });
       });
 
+      /** A validation request for `victim` as the connections service sends it, naming `domain` in its payload. */
+      function validationRequest(victim: string, domain: string, sealedSecrets: SealedEnvelope) {
+        return {
+          connectionId: victim,
+          domain,
+          auth: {
+            method: 'sigv4',
+            region: environment.awsRegion,
+            url: `${environment.awsEndpoint}/${bucket}/fruits.csv`,
+            accessKey: reader.accessKeyId,
+            secretAccessKeySet: true,
+            headerNames: [],
+          },
+          sealedSecrets,
+          revision: 99,
+        };
+      }
+
       it("should refuse to validate (and store secrets for) another domain's connection", async () => {
         const victim = await validConnection();
         const sealedSecrets = seal(
@@ -389,20 +407,7 @@ describe('tenant isolation, external IDs and secrets across a session', () => {
         const reply = await request(
           CONNECTION_VALIDATE_V1.topic,
           victim,
-          {
-            connectionId: victim,
-            domain: intruder,
-            auth: {
-              method: 'sigv4',
-              region: environment.awsRegion,
-              url: `${environment.awsEndpoint}/${bucket}/fruits.csv`,
-              accessKey: reader.accessKeyId,
-              secretAccessKeySet: true,
-              headerNames: [],
-            },
-            sealedSecrets,
-            revision: 99,
-          },
+          validationRequest(victim, intruder, sealedSecrets),
           intruder,
         );
 
@@ -421,20 +426,7 @@ describe('tenant isolation, external IDs and secrets across a session', () => {
         const reply = await request(
           CONNECTION_VALIDATE_V1.topic,
           victim,
-          {
-            connectionId: victim,
-            domain: owner,
-            auth: {
-              method: 'sigv4',
-              region: environment.awsRegion,
-              url: `${environment.awsEndpoint}/${bucket}/fruits.csv`,
-              accessKey: reader.accessKeyId,
-              secretAccessKeySet: true,
-              headerNames: [],
-            },
-            sealedSecrets,
-            revision: 99,
-          },
+          validationRequest(victim, owner, sealedSecrets),
           intruder,
         );
 
