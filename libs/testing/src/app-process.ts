@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { waitFor } from './wait-for';
 
 const REPO_ROOT = path.resolve(__dirname, '../../..');
 /** As tools/lib/workspace.mjs APP_NODE_OPTIONS: the apps run with a capped heap everywhere. */
@@ -59,36 +59,28 @@ export class AppProcess {
     }
     this.child.stdout?.on('data', this.lineKeeper(logFile));
     this.child.stderr?.on('data', this.lineKeeper(logFile));
-    await this.waitReady(this.child, timeoutMs);
-    return this;
-  }
-
-  /**
-   * Polls readiness until the deadline, and gives up as soon as the process is gone (a signal ends it
-   * with exitCode null): a suite that kills an app while it starts must not leave this loop polling a
-   * dead port after its run, which kept Jest from exiting.
-   */
-  private async waitReady(child: ChildProcess, timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    let lastError: unknown;
-    for (;;) {
-      if (child.exitCode !== null || child.signalCode !== null) {
-        throw new Error(`${this.name} exited (${child.exitCode ?? child.signalCode}) while starting: ${this.output.slice(-20).join('\n')}`);
-      }
-      try {
+    const child = this.child;
+    await waitFor(
+      async () => {
         const response = await fetch(`${this.baseUrl}/health/ready`, { signal: AbortSignal.timeout(2_000) });
-        if (response.ok) {
-          return;
+        if (!response.ok) {
+          throw new Error(`/health/ready answered ${response.status}`);
         }
-        lastError = new Error(`/health/ready answered ${response.status}`);
-      } catch (error) {
-        lastError = error;
-      }
-      if (Date.now() >= deadline) {
-        throw new Error(`Timed out after ${timeoutMs} ms waiting for ${this.name} to be ready: ${(lastError as Error).message}`);
-      }
-      await sleep(200);
-    }
+        return true;
+      },
+      {
+        timeoutMs,
+        what: `${this.name} to be ready`,
+        // A signal ends a process with exitCode null: both are checked, or a killed start polls a dead port.
+        abandonIf: () =>
+          child.exitCode !== null || child.signalCode !== null
+            ? new Error(
+                `${this.name} exited (${child.exitCode ?? child.signalCode}) while starting: ${this.output.slice(-20).join('\n')}`,
+              )
+            : undefined,
+      },
+    );
+    return this;
   }
 
   /** Whole lines only: a chunk of a pipe can end in the middle of a (JSON) line. */
