@@ -1,6 +1,6 @@
 import mongoose from 'mongoose';
 import { ApiClient, AppProcess, ConnectorStack, createBucketWith, createIamUser, localAwsClients, uniqueName, waitFor } from '@s3c/testing';
-import { recordsCollectionName } from './reliability/reliability-fixture';
+import { readStoredRecords } from './reliability/reliability-fixture';
 
 const ROWS = 150_000;
 
@@ -90,13 +90,7 @@ describe('an import survives its importer being killed', () => {
     // No duplicate and no gap: one stored record per position 0…ROWS-1.
     const store = await mongoose.createConnection(environment.mongodbUri, { dbName: stack.env.DATASET_IMPORT_DATABASE }).asPromise();
     try {
-      const records = store.collection<{ _id: number; v: { id: number } }>(recordsCollectionName(importId));
-      const [count, first, last] = await Promise.all([
-        records.countDocuments(),
-        records.find().sort({ _id: 1 }).limit(1).next(),
-        records.find().sort({ _id: -1 }).limit(1).next(),
-      ]);
-      expect([count, first?._id, last?._id, last?.v]).toEqual([ROWS, 0, ROWS - 1, expect.objectContaining({ id: ROWS - 1 })]);
+      expect(await readStoredRecords(store, importId)).toEqual({ count: ROWS, positions: ROWS, mismatched: 0, lastPosition: ROWS - 1 });
     } finally {
       await store.close();
     }

@@ -19,7 +19,7 @@ import { datasetSnapshot } from '../datasets/dataset-snapshot';
 import { ObjectAccessClient } from '../s3-access/object-access.client';
 import { ImportDocument, type ImportSourceState } from './import.schema';
 import { DatasetOutboxRelay, ImportOutboxRelay } from './outbox-relays';
-import { RecordStore } from './record-store';
+import { RecordStore, type RecordWriter } from './record-store';
 
 /** Resumes of one source after a dropped or stalled body, before the run gives up for now. */
 const MAX_RESUMES_PER_RUN = 5;
@@ -193,9 +193,10 @@ export class ImportRunner {
       try {
         let firstRow = checkpoint?.rowsRead ?? 0;
         // Records are numbered across the sources in order; every row read is a record or a rejected row.
-        let firstOrdinal =
+        const firstOrdinal =
           context.state.sources.slice(0, index).reduce((sum, state) => sum + state.recordsWritten, 0) +
           (checkpoint ? checkpoint.rowsRead - checkpoint.rejectedRows : 0);
+        const writer = await this.records.openWriter(context.state._id, firstOrdinal);
         for await (const batch of readCsvRecords(body, {
           sourceConfig: source.config,
           fields: dataset.fields,
@@ -206,9 +207,8 @@ export class ImportRunner {
           if (context.signal.aborted) {
             throw new RunInterrupted('shutting down');
           }
-          persisting = this.persist(context, index, batch, firstRow, firstOrdinal);
+          persisting = this.persist(context, index, batch, firstRow, writer);
           firstRow = batch.checkpoint.rowsRead;
-          firstOrdinal += batch.records.length;
         }
         await persisting;
         return;
@@ -227,9 +227,9 @@ export class ImportRunner {
   }
 
   /** Writes a batch's records and rejected rows, judges the rejection budget, then saves the checkpoint. */
-  private async persist(context: RunContext, index: number, batch: RecordBatch, firstRow: number, firstOrdinal: number): Promise<void> {
+  private async persist(context: RunContext, index: number, batch: RecordBatch, firstRow: number, writer: RecordWriter): Promise<void> {
     await Promise.all([
-      this.records.writeRecords(context.state._id, firstOrdinal, batch.records),
+      writer.write(batch.records),
       this.records.writeRejected(context.state._id, index, batch.rejected),
     ]);
     context.rejections.add(batch.checkpoint.rowsRead - firstRow, batch.rejected);
@@ -237,6 +237,8 @@ export class ImportRunner {
     context.rejections.check(last);
     // Checkpoints cost a document update: one a second is plenty, since rewriting a batch adds nothing.
     if (batch.done || Date.now() - context.checkpointedAt >= CHECKPOINT_INTERVAL_MS || context.signal.aborted) {
+      // Every record before the checkpoint must be stored, the block being filled included.
+      await writer.flush();
       await this.checkpoint(context, index, batch.checkpoint, batch.objectBytesRead, batch.done);
       context.checkpointedAt = Date.now();
     }

@@ -30,37 +30,97 @@ describe('RecordStore on the document store', () => {
     await connection.close();
   });
 
-  it('should serve records in ordinal order, page by page, when batches arrive in any order', async () => {
+  /** Writes records `from` … `to − 1` as one run does: batches of `batch`, flushing before each checkpoint. */
+  async function writeRun(importId: string, from: number, to: number, batch = 700): Promise<void> {
+    const writer = await store.openWriter(importId, from);
+    for (let first = from; first < to; first += batch) {
+      await writer.write(numbered(first, Math.min(batch, to - first)));
+      await writer.flush();
+    }
+  }
+
+  async function ids(importId: string, offset: number, limit: number): Promise<unknown[]> {
+    return (await store.recordsPage(importId, offset, limit)).map((record) => record.id);
+  }
+
+  it('should serve records in ordinal order, page by page, across blocks', async () => {
     const importId = randomUUID();
-    await store.writeRecords(importId, 500, numbered(500, 500));
-    await store.writeRecords(importId, 0, numbered(0, 500));
+    await writeRun(importId, 0, 2_500);
 
-    const [first, middle, last, beyond] = await Promise.all([
-      store.recordsPage(importId, 0, 3),
-      store.recordsPage(importId, 498, 4),
-      store.recordsPage(importId, 998, 10),
-      store.recordsPage(importId, 1000, 10),
-    ]);
+    const pages = await Promise.all([ids(importId, 0, 3), ids(importId, 998, 4), ids(importId, 2_498, 10), ids(importId, 2_500, 10), ids(importId, 500, 1000)]);
 
-    expect([first, middle, last, beyond].map((page) => page.map((record) => record.id))).toEqual([[0, 1, 2], [498, 499, 500, 501], [998, 999], []]);
+    expect(pages.slice(0, 4)).toEqual([[0, 1, 2], [998, 999, 1000, 1001], [2_498, 2_499], []]);
+    expect(pages[4]).toEqual(Array.from({ length: 1000 }, (_, index) => 500 + index));
   });
 
-  it('should add nothing when a batch is written again (a resumed run, a redelivered command)', async () => {
+  it('should store a thousand records per document', async () => {
     const importId = randomUUID();
-    await store.writeRecords(importId, 0, numbered(0, 200));
-
-    await store.writeRecords(importId, 100, numbered(100, 150));
+    await writeRun(importId, 0, 2_500);
 
     const stored = await connection.collection(recordsCollectionName(importId)).countDocuments();
-    expect(stored).toBe(250);
+
+    expect(stored).toBe(3);
+  });
+
+  it('should continue a block where a resumed run starts inside it', async () => {
+    const importId = randomUUID();
+    await writeRun(importId, 0, 1_300);
+
+    await writeRun(importId, 1_300, 2_100, 333);
+
+    expect(await ids(importId, 0, 2_100)).toEqual(Array.from({ length: 2_100 }, (_, index) => index));
+    expect(await ids(importId, 2_100, 5)).toEqual([]);
+  });
+
+  it('should never shorten a block when a stalled run writes less of it after another run wrote more', async () => {
+    const importId = randomUUID();
+    const stalled = await store.openWriter(importId, 0);
+    await writeRun(importId, 0, 900);
+
+    await stalled.write(numbered(0, 400));
+    await stalled.flush();
+
+    expect(await ids(importId, 0, 1000)).toEqual(Array.from({ length: 900 }, (_, index) => index));
+  });
+
+  it('should add nothing when records are written again (a resumed run, a redelivered command)', async () => {
+    const importId = randomUUID();
+    await writeRun(importId, 0, 1_500);
+
+    await writeRun(importId, 1_000, 1_500);
+    await writeRun(importId, 0, 1_500, 250);
+
+    expect(await ids(importId, 0, 2_000)).toEqual(Array.from({ length: 1_500 }, (_, index) => index));
+    expect(await connection.collection(recordsCollectionName(importId)).countDocuments()).toBe(2);
+  });
+
+  it('should store a large record on its own and serve it in its place', async () => {
+    const importId = randomUUID();
+    const writer = await store.openWriter(importId, 0);
+    const records = numbered(0, 1_200);
+    records[5] = { id: 5, label: 'x'.repeat(200_000) };
+    records[1_100] = { id: 1_100, label: 'é'.repeat(100_000) };
+
+    await writer.write(records);
+    await writer.flush();
+
+    const page = await store.recordsPage(importId, 0, 1_200);
+    expect(page.map((record) => record.id)).toEqual(Array.from({ length: 1_200 }, (_, index) => index));
+    expect([page[5].label, page[1_100].label]).toEqual(['x'.repeat(200_000), 'é'.repeat(100_000)]);
+    expect(await connection.collection(recordsCollectionName(importId)).countDocuments()).toBe(4);
+  });
+
+  it('should refuse to continue a block whose stored records are missing', async () => {
+    const importId = randomUUID();
+    await writeRun(importId, 0, 100);
+
+    await expect(store.openWriter(importId, 150)).rejects.toThrow(/incomplete/);
   });
 
   it('should keep imports apart and drop only the deleted one, however many records it holds', async () => {
     const [kept, dropped] = [randomUUID(), randomUUID()];
-    await store.writeRecords(kept, 0, numbered(0, 10));
-    for (let first = 0; first < 40_000; first += 5_000) {
-      await store.writeRecords(dropped, first, numbered(first, 5_000));
-    }
+    await writeRun(kept, 0, 10);
+    await writeRun(dropped, 0, 40_000, 5_000);
 
     await store.deleteRecords(dropped);
     await store.deleteRecords(dropped);

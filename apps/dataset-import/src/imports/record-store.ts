@@ -2,18 +2,12 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Connection, mongo } from 'mongoose';
 import type { CastRecord, RejectedRow } from '@s3c/parsing';
+import { blockId, blockIndexesOf, largeRecordId, RECORDS_PER_BLOCK, RecordBlockBuilder, type BlockWrite, type LargeRecord, type RecordBlock } from './record-blocks';
 
 type Collection<T extends mongo.Document> = mongo.Collection<T>;
 
 const DUPLICATE_KEY = 11000;
 const NAMESPACE_NOT_FOUND = 26;
-
-interface RecordDocument {
-  /** the record's ordinal in the import: 0, 1, 2… across its sources, in source order then row order */
-  _id: number;
-  /** the typed values, keyed by technical field name */
-  v: CastRecord;
-}
 
 interface RejectedDocument {
   _id: string;
@@ -28,10 +22,24 @@ interface RejectedDocument {
   value?: string;
 }
 
+function writeErrorsOf(error: unknown): readonly { index: number; code?: number }[] {
+  const writeErrors = (error as { writeErrors?: { index: number; code?: number } | { index: number; code?: number }[] }).writeErrors;
+  return Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
+}
+
 function onlyDuplicates(error: unknown): boolean {
-  const writeErrors = (error as mongo.MongoBulkWriteError).writeErrors;
-  const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
+  const list = writeErrorsOf(error);
   return (error as { code?: number }).code === DUPLICATE_KEY || (list.length > 0 && list.every((entry) => entry.code === DUPLICATE_KEY));
+}
+
+type StoredDocument = RecordBlock | LargeRecord;
+
+/** Writes one run's records, in ordinal order, as blocks (see record-blocks.ts). */
+export interface RecordWriter {
+  /** Stores the blocks these records complete; the rest wait in memory for more records or `flush()`. */
+  write(records: readonly CastRecord[]): Promise<void>;
+  /** Stores the block being filled too: call it before saving a checkpoint. */
+  flush(): Promise<void>;
 }
 
 /** The collection holding one import's records. */
@@ -40,15 +48,19 @@ export function recordsCollectionName(importId: string): string {
 }
 
 /**
- * Records and rejected rows, written straight to the driver in batches. Each import's records live in a
- * collection of their own, keyed by ordinal: no secondary index to maintain while writing, a page is one
- * `_id` range, and replacing or discarding an import drops one collection instead of deleting documents
- * (which FerretDB does with one SQL statement per call, failing beyond ~32 000 documents). Ids are derived
- * from the record's ordinal, so a batch written twice (a redelivered command, a resumed run) adds nothing.
+ * Records and rejected rows, written straight to the driver. Each import's records live in a collection
+ * of their own, in blocks of consecutive ordinals: a block is one document (an insert carries a thousand
+ * records, and the store's cost is per document), a page is one or two `_id` lookups, no secondary index
+ * is maintained while writing, and replacing or discarding an import drops one collection instead of
+ * deleting documents (which FerretDB does with one SQL statement per call, failing beyond ~32 000
+ * documents). Block ids derive from ordinals, so a run that writes a block again (a redelivered command, a
+ * resumed or stalled run) writes the same contents, and a partly stored block is only ever extended.
  */
 @Injectable()
 export class RecordStore implements OnModuleInit {
   private readonly rejected: Collection<RejectedDocument>;
+
+  private readonly blockSize = RECORDS_PER_BLOCK;
 
   constructor(@InjectConnection() private readonly connection: Connection) {
     this.rejected = connection.collection<RejectedDocument>('rejected_rows');
@@ -59,13 +71,30 @@ export class RecordStore implements OnModuleInit {
     await this.rejected.createIndex({ i: 1, source: 1, line: 1 });
   }
 
-  /** Writes records whose ordinals start at `firstOrdinal`. */
-  async writeRecords(importId: string, firstOrdinal: number, records: CastRecord[]): Promise<void> {
-    if (records.length === 0) {
-      return;
+  /**
+   * A writer of the records from `firstOrdinal` on. When that is inside a block (a resumed run, or a
+   * source after the first), the block's stored records before it are read back, to complete the block.
+   */
+  async openWriter(importId: string, firstOrdinal: number): Promise<RecordWriter> {
+    const collection = this.recordsOf(importId);
+    const before = firstOrdinal % this.blockSize;
+    let prefix: (CastRecord | null)[] = [];
+    if (before > 0) {
+      const stored = await collection.findOne({ _id: blockId(Math.floor(firstOrdinal / this.blockSize)) });
+      const block = stored as RecordBlock | null;
+      if (!block || block.count < before) {
+        throw new Error(`Import ${importId} has ${block?.count ?? 0} stored records in the block of ordinal ${firstOrdinal}, expected at least ${before}: its records are incomplete.`);
+      }
+      prefix = block.records.slice(0, before);
     }
-    const documents = records.map((values, index) => ({ _id: firstOrdinal + index, v: values }));
-    await this.insertIgnoringDuplicates(this.recordsOf(importId), documents);
+    const builder = new RecordBlockBuilder(firstOrdinal, prefix, this.blockSize);
+    return {
+      write: async (records) => this.storeBlocks(collection, builder.add(records)),
+      flush: async () => {
+        const open = builder.openBlock();
+        await this.storeBlocks(collection, open ? [open] : []);
+      },
+    };
   }
 
   async writeRejected(importId: string, sourceIndex: number, rows: RejectedRow[]): Promise<void> {
@@ -88,11 +117,20 @@ export class RecordStore implements OnModuleInit {
   }
 
   async recordsPage(importId: string, offset: number, limit: number): Promise<CastRecord[]> {
-    const documents = await this.recordsOf(importId)
-      .find({ _id: { $gte: offset, $lt: offset + limit } })
-      .sort({ _id: 1 })
-      .toArray();
-    return documents.map((document) => document.v);
+    const collection = this.recordsOf(importId);
+    const indexes = blockIndexesOf(offset, limit, this.blockSize);
+    // One lookup per block: the store finds a string `_id` directly, where a range or a sort may scan.
+    const blocks = await Promise.all(indexes.map((index) => collection.findOne({ _id: blockId(index) }) as Promise<RecordBlock | null>));
+    const from = offset - (indexes[0] ?? 0) * this.blockSize;
+    const page: (CastRecord | null)[] = [];
+    for (const block of blocks) {
+      if (!block) {
+        break;
+      }
+      page.push(...block.records);
+    }
+    const slice = page.slice(from, from + limit);
+    return Promise.all(slice.map((record, position) => record ?? this.largeRecord(collection, offset + position)));
   }
 
   async rejectedPage(importId: string, offset: number, limit: number): Promise<RejectedDocument[]> {
@@ -115,8 +153,46 @@ export class RecordStore implements OnModuleInit {
     }
   }
 
-  private recordsOf(importId: string): Collection<RecordDocument> {
-    return this.connection.collection<RecordDocument>(recordsCollectionName(importId));
+  private recordsOf(importId: string): Collection<StoredDocument> {
+    return this.connection.collection<StoredDocument>(recordsCollectionName(importId));
+  }
+
+  private async largeRecord(collection: Collection<StoredDocument>, ordinal: number): Promise<CastRecord> {
+    const id = largeRecordId(Math.floor(ordinal / this.blockSize), ordinal % this.blockSize);
+    const stored = (await collection.findOne({ _id: id })) as LargeRecord | null;
+    if (!stored) {
+      throw new Error(`The record at ordinal ${ordinal} is missing from the store (${id}).`);
+    }
+    return stored.record;
+  }
+
+  /**
+   * Inserts blocks (their large records first). A block already stored — written by an earlier or a
+   * stalled run — holds the same records, maybe fewer: it is extended, never shortened.
+   */
+  private async storeBlocks(collection: Collection<StoredDocument>, writes: BlockWrite[]): Promise<void> {
+    if (writes.length === 0) {
+      return;
+    }
+    const largeRecords = writes.flatMap((write) => write.largeRecords);
+    if (largeRecords.length > 0) {
+      await this.insertIgnoringDuplicates(collection, largeRecords);
+    }
+    const blocks = writes.map((write) => write.block);
+    try {
+      await collection.insertMany(blocks, { ordered: false });
+    } catch (error) {
+      if (!onlyDuplicates(error)) {
+        throw error;
+      }
+      const stored = writeErrorsOf(error);
+      const already = stored.length > 0 ? stored.map((entry) => blocks[entry.index]) : blocks;
+      await Promise.all(
+        already.map((block) =>
+          collection.updateOne({ _id: block._id, count: { $lt: block.count } }, { $set: { count: block.count, records: block.records } }),
+        ),
+      );
+    }
   }
 
   private async insertIgnoringDuplicates<T extends mongo.Document>(collection: Collection<T>, documents: mongo.OptionalUnlessRequiredId<T>[]): Promise<void> {

@@ -27,9 +27,52 @@ export interface ErrorBody {
   error?: { code: string; message: string };
 }
 
-/** Where the importer keeps one import's records (apps/dataset-import record-store): `_id` is the record's ordinal. */
+/**
+ * Where the importer keeps one import's records (apps/dataset-import record-store, record-blocks): blocks
+ * of 1 000 consecutive records, `_id` the block's index as a zero-padded string, `records` in ordinal
+ * order (`null` for a large record, stored alone under `<block id>.<position>`).
+ */
 export function recordsCollectionName(importId: string): string {
   return `records_${importId}`;
+}
+
+const RECORDS_PER_BLOCK = 1000;
+
+export interface StoredRecords {
+  count: number;
+  /** Distinct ordinals found. */
+  positions: number;
+  /** Records whose `id` is not their ordinal. */
+  mismatched: number;
+  lastPosition: number;
+}
+
+/**
+ * Reads every stored record of an import: positions 0…n-1 each exactly once, and each holding the row
+ * written at that position (`id` = position). Returns what was found, for one exact assertion.
+ */
+export async function readStoredRecords(store: mongoose.Connection, importId: string): Promise<StoredRecords> {
+  const seen = new Set<number>();
+  let count = 0;
+  let mismatched = 0;
+  let lastPosition = -1;
+  const cursor = store.collection<{ _id: string; records?: ({ id?: unknown } | null)[]; record?: { id?: unknown } }>(recordsCollectionName(importId)).find({});
+  for await (const stored of cursor) {
+    const [block, position] = stored._id.split('.').map(Number);
+    const entries = stored.record ? [[block * RECORDS_PER_BLOCK + position, stored.record] as const] : (stored.records ?? []).map((record, index) => [block * RECORDS_PER_BLOCK + index, record] as const);
+    for (const [ordinal, record] of entries) {
+      if (record === null && !stored.record) {
+        continue; // a large record: counted from its own document
+      }
+      count += 1;
+      seen.add(ordinal);
+      lastPosition = Math.max(lastPosition, ordinal);
+      if (record?.id !== ordinal) {
+        mismatched += 1;
+      }
+    }
+  }
+  return { count, positions: seen.size, mismatched, lastPosition };
 }
 
 /** `id` equals the row's position, so that stored records can be checked one by one. */
@@ -304,29 +347,9 @@ export class ReliabilityFixture {
     return this.storeConnection;
   }
 
-  /**
-   * Reads every stored record of an import: positions 0…n-1 each exactly once, and each holding the row
-   * written at that position (`id` = position). Returns what was found, for one exact assertion.
-   */
-  async storedRecords(
-    importId: string,
-  ): Promise<{ count: number; positions: number; mismatched: number; lastPosition: number }> {
-    const seen = new Set<number>();
-    let count = 0;
-    let mismatched = 0;
-    let lastPosition = -1;
-    const cursor = (await this.store())
-      .collection<{ _id: number; v: { id?: unknown } }>(recordsCollectionName(importId))
-      .find({}, { projection: { 'v.id': 1 } });
-    for await (const record of cursor) {
-      count += 1;
-      seen.add(record._id);
-      lastPosition = Math.max(lastPosition, record._id);
-      if (record.v?.id !== record._id) {
-        mismatched += 1;
-      }
-    }
-    return { count, positions: seen.size, mismatched, lastPosition };
+  /** Every stored record of an import, checked position by position (see readStoredRecords). */
+  async storedRecords(importId: string): Promise<StoredRecords> {
+    return readStoredRecords(await this.store(), importId);
   }
 
   async importDocument(importId: string): Promise<Record<string, unknown> | null> {
