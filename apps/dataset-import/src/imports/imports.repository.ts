@@ -12,7 +12,14 @@ const ACTIVE = ['queued', 'running'] as const;
 /** Imports of one domain's datasets; the worker's claims and checkpoints go through ImportWorker. */
 @Injectable()
 export class ImportsRepository {
+  private readonly queuedListeners: (() => void)[] = [];
+
   constructor(@InjectModel(ImportDocument.name) readonly model: Model<ImportDocument>) {}
+
+  /** Called after each import this process queues (the worker starts it without waiting for its next poll). */
+  onQueued(listener: () => void): void {
+    this.queuedListeners.push(listener);
+  }
 
   /** Queues an import of the dataset, announcing it with an import.requested event. */
   async queue(dataset: Pick<DatasetDocument, '_id' | 'domain' | 'datasetId'>, force: boolean, importId: string = randomUUID()): Promise<ImportDocument> {
@@ -33,6 +40,7 @@ export class ImportsRepository {
       outbox: [event],
       outboxPending: true,
     });
+    this.queuedListeners.forEach((listener) => listener());
     return created.toObject();
   }
 
