@@ -22,13 +22,9 @@ interface RejectedDocument {
   value?: string;
 }
 
-function writeErrorsOf(error: unknown): readonly { index: number; code?: number }[] {
-  const writeErrors = (error as { writeErrors?: { index: number; code?: number } | { index: number; code?: number }[] }).writeErrors;
-  return Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
-}
-
 function onlyDuplicates(error: unknown): boolean {
-  const list = writeErrorsOf(error);
+  const writeErrors = (error as mongo.MongoBulkWriteError).writeErrors;
+  const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
   return (error as { code?: number }).code === DUPLICATE_KEY || (list.length > 0 && list.every((entry) => entry.code === DUPLICATE_KEY));
 }
 
@@ -167,31 +163,25 @@ export class RecordStore implements OnModuleInit {
   }
 
   /**
-   * Inserts blocks (their large records first). A block already stored — written by an earlier or a
-   * stalled run — holds the same records, maybe fewer: it is extended, never shortened.
+   * Stores blocks side by side: the store spends its time converting each document, and concurrent
+   * inserts let it use more than one core. A block's large records go before the block that points at them.
    */
   private async storeBlocks(collection: Collection<StoredDocument>, writes: BlockWrite[]): Promise<void> {
-    if (writes.length === 0) {
-      return;
-    }
-    const largeRecords = writes.flatMap((write) => write.largeRecords);
+    await Promise.all(writes.map((write) => this.storeBlock(collection, write)));
+  }
+
+  /** A block already stored — by an earlier or a stalled run — holds the same records, maybe fewer: it is extended, never shortened. */
+  private async storeBlock(collection: Collection<StoredDocument>, { block, largeRecords }: BlockWrite): Promise<void> {
     if (largeRecords.length > 0) {
       await this.insertIgnoringDuplicates(collection, largeRecords);
     }
-    const blocks = writes.map((write) => write.block);
     try {
-      await collection.insertMany(blocks, { ordered: false });
+      await collection.insertOne(block);
     } catch (error) {
       if (!onlyDuplicates(error)) {
         throw error;
       }
-      const stored = writeErrorsOf(error);
-      const already = stored.length > 0 ? stored.map((entry) => blocks[entry.index]) : blocks;
-      await Promise.all(
-        already.map((block) =>
-          collection.updateOne({ _id: block._id, count: { $lt: block.count } }, { $set: { count: block.count, records: block.records } }),
-        ),
-      );
+      await collection.updateOne({ _id: block._id, count: { $lt: block.count } }, { $set: { count: block.count, records: block.records } });
     }
   }
 
