@@ -33,7 +33,10 @@ export interface BlockWrite {
   largeRecords: LargeRecord[];
 }
 
-/** Block ids are strings: the store looks a string `_id` up directly (FerretDB scans for number ranges). */
+/**
+ * Block ids are zero-padded strings: they sort in ordinal order, read well, and FerretDB filters a string
+ * `_id` equality inside SQLite (a number one is decoded and compared document by document).
+ */
 export function blockId(index: number): string {
   return String(index).padStart(12, '0');
 }

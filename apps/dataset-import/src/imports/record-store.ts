@@ -115,7 +115,8 @@ export class RecordStore implements OnModuleInit {
   async recordsPage(importId: string, offset: number, limit: number): Promise<CastRecord[]> {
     const collection = this.recordsOf(importId);
     const indexes = blockIndexesOf(offset, limit, this.blockSize);
-    // One lookup per block: the store finds a string `_id` directly, where a range or a sort may scan.
+    // One findOne per block: MongoDB answers from the `_id` index; FerretDB filters inside SQLite and stops
+    // at the match (a `$in` or a range would scan the whole collection).
     const blocks = await Promise.all(indexes.map((index) => collection.findOne({ _id: blockId(index) }) as Promise<RecordBlock | null>));
     const from = offset - (indexes[0] ?? 0) * this.blockSize;
     const page: (CastRecord | null)[] = [];
