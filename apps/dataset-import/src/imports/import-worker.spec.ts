@@ -35,7 +35,7 @@ function workerWith(queued: string[], concurrency: number) {
         signal.addEventListener('abort', () => resolve());
       }),
   } as unknown as ImportRunner;
-  let onQueued = () => {};
+  let onQueued: () => void = () => undefined;
   const repository = { onQueued: (listener: () => void) => (onQueued = listener) } as unknown as ImportsRepository;
   const logger = { event: () => undefined } as unknown as JsonLogger;
   const worker = new ImportWorker(model, runner, { IMPORT_CONCURRENCY: concurrency, IMPORT_LEASE_MS: 15_000 } as DatasetImportConfig, logger, repository);

@@ -127,7 +127,7 @@ export class RecordStore implements OnModuleInit {
       page.push(...block.records);
     }
     const slice = page.slice(from, from + limit);
-    return Promise.all(slice.map((record, position) => record ?? this.largeRecord(collection, offset + position)));
+    return Promise.all(slice.map(async (record, position) => record ?? this.largeRecord(collection, offset + position)));
   }
 
   async rejectedPage(importId: string, offset: number, limit: number): Promise<RejectedDocument[]> {
