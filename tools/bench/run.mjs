@@ -8,19 +8,25 @@
 //   --runs 3                   runs per figure (the median is printed)
 //   --large-runs 1             runs per figure for files of 100 MiB and more (each import takes minutes)
 //   --import-max 1GiB          import (connector, mongoimport, pandas) only files up to this size;
-//                              larger ones get stage limits and the preview only
-//   --store-sample-rows 200000 documents for the store insert limit (its rate does not depend on the file)
+//                              larger ones get stage limits and the preview only (0: no import)
+//   --store-sample-rows 200000 records for the store insert limit (its rate does not depend on the file)
 //   --skip mongoimport,pandas,concurrency,gzip
 //   --importer-args "--max-semi-space-size=…"  node flags of the importer process
+//   --object-stores moto,minio  also measure the S3 GET drain and the connector's preview of each file
+//                              on a MinIO server (built once with `go install`, minutes; see
+//                              DEVELOPMENT.md): moto reads the whole object to serve a ranged GET, MinIO
+//                              does not. Default: moto only. Imports and the other figures stay on moto.
+//                              MinIO ports: BENCH_MINIO_PORT, BENCH_MINIO_CONSOLE_PORT (free ones otherwise).
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { build, ensureDependencies, infra, log } from '../lib/workspace.mjs';
+import { appEnvironment, build, ensureDependencies, infra, log } from '../lib/workspace.mjs';
 import { findMongoimport, findPandasPython, mongoimportRun, pandasRun } from './alternatives.mjs';
 import { concurrentImports, connectorRun } from './connector.mjs';
 import { benchInput, ensureUploaded, parseSize, sizeLabel, UNITS } from './inputs.mjs';
+import { rangedGet, startMinio } from './minio.mjs';
 import {
   importerDocuments,
   parseAndCast,
@@ -64,10 +70,19 @@ async function main() {
   const sizes = option('sizes', '1MiB,100MiB,1GiB').split(',').map(parseSize);
   const runs = Number(option('runs', '3'));
   const largeRuns = Number(option('large-runs', '1'));
-  const importMax = parseSize(option('import-max', '1GiB'));
+  const importMaxOption = option('import-max', '1GiB');
+  const importMax = importMaxOption === '0' ? 0 : parseSize(importMaxOption);
   const storeSampleRows = Number(option('store-sample-rows', '200000'));
   const skip = new Set(option('skip', '').split(',').filter(Boolean));
   const importerNodeArgs = option('importer-args', '').split(' ').filter(Boolean);
+  const objectStores = new Set(option('object-stores', 'moto').split(',').filter(Boolean));
+  for (const store of objectStores)
+    if (!['moto', 'minio'].includes(store))
+      throw new Error(`--object-stores: unknown store "${store}" (moto, minio)`);
+  if (!objectStores.has('moto'))
+    throw new Error(
+      '--object-stores: moto is always measured (imports run on it); use --object-stores moto,minio',
+    );
   const cache = process.env.S3C_CACHE_DIR ?? path.join(os.homedir(), '.cache/s3-connector');
   const dataDir = path.join(cache, 'bench');
   const toolsDir = path.join(cache, 'bench-tools');
@@ -134,6 +149,28 @@ async function main() {
   const largest = Math.max(...sizes);
   if (!skip.has('gzip')) inputs.push(await benchInput(dataDir, largest, { gzip: true }));
   for (const input of inputs) await ensureUploaded(s3, bucket, input, input.key, log);
+  const minio = objectStores.has('minio')
+    ? await startMinio({ cache, bucket, region: env.AWS_REGION, log })
+    : undefined;
+  let minioEnv;
+  if (minio) {
+    for (const input of inputs) await ensureUploaded(minio.s3, bucket, input, input.key, log);
+    // The apps refuse loopback and plain-http endpoints unless allowed: moto's are, MinIO's is added.
+    const allowed = appEnvironment();
+    const withMinio = (list) => [list, minio.host].filter(Boolean).join(',');
+    minioEnv = {
+      EGRESS_ALLOW_LIST: withMinio(allowed.EGRESS_ALLOW_LIST),
+      EGRESS_ALLOW_HTTP: withMinio(allowed.EGRESS_ALLOW_HTTP),
+    };
+  }
+  const minioTargetOf = (input) => ({
+    ...input,
+    bucket,
+    endpoint: minio.endpoint,
+    region: minio.region,
+    accessKeyId: minio.credentials.accessKeyId,
+    secretAccessKey: minio.credentials.secretAccessKey,
+  });
 
   const mongoimport = skip.has('mongoimport') ? { reason: 'skipped' } : findMongoimport(toolsDir);
   const pandas = skip.has('pandas') ? { reason: 'skipped' } : findPandasPython(toolsDir);
@@ -156,13 +193,22 @@ async function main() {
     const bytes = readFileSync(input.file);
     const row = { input };
     row.s3 = await measure(stageRuns, 'S3 GET drain', () => s3Drain(s3, bucket, input.key));
+    if (minio) {
+      row.minioS3 = await measure(stageRuns, 'S3 GET drain (MinIO)', () =>
+        s3Drain(minio.s3, bucket, input.key),
+      );
+      row.ranged = await measure(runs, '64 KiB ranged GET', () => rangedGet(s3, bucket, input.key));
+      row.minioRanged = await measure(runs, '64 KiB ranged GET (MinIO)', () =>
+        rangedGet(minio.s3, bucket, input.key),
+      );
+    }
     row.parse = await measure(stageRuns, 'parse + cast', () => parseAndCast(bytes, parseConfig));
     row.raw = await measure(stageRuns, 'raw csv-parse', () =>
       rawCsvParse(input.gzip ? gunzipSync(bytes) : bytes, preview),
     );
     if (!input.gzip) {
       const documents = await importerDocuments(bytes, preview, { maxRows: storeSampleRows });
-      const storeRuns = await measure(runs, `store insert (${documents.rows} documents)`, async () =>
+      const storeRuns = await measure(runs, `store insert (${documents.rows} records)`, async () =>
         storeInsert(await storeDb(env), documents),
       );
       row.store = { ...storeRuns, rows: documents.rows };
@@ -173,6 +219,10 @@ async function main() {
       () => connectorRun(target, { importerNodeArgs, previewOnly: !imports }),
     );
     row.connector = { ...connector, seconds: imports ? connector.seconds : undefined };
+    if (minio)
+      row.minioPreview = await measure(stageRuns, 'connector preview (MinIO)', () =>
+        connectorRun(minioTargetOf(input), { importerNodeArgs, previewOnly: true, extraEnv: minioEnv }),
+      );
     if (imports && mongoimport.binary)
       row.mongoimport = await measure(importRuns, 'mongoimport', () =>
         mongoimportRun(mongoimport.binary, target, env),
@@ -205,8 +255,18 @@ async function main() {
     };
   }
   process.stdout.write(
-    `${report(rows, concurrency, { runs, largeRuns, storeSampleRows, importerNodeArgs, mongoimport, pandas })}\n`,
+    `${report(rows, concurrency, {
+      runs,
+      largeRuns,
+      storeSampleRows,
+      importerNodeArgs,
+      mongoimport,
+      pandas,
+      minioVersion: minio?.version,
+    })}\n`,
   );
+  // On an error, startMinio's exit hook kills the server.
+  await minio?.stop();
 }
 
 let storeClient;
@@ -231,12 +291,12 @@ function report(rows, concurrency, settings) {
   const cpu = os.cpus();
   const lines = [
     `S3 connector benchmark — ${new Date().toISOString()}`,
-    `Machine: ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${(os.totalmem() / UNITS.GiB).toFixed(1)} GiB RAM, ${os.type()} ${os.release()}, Node ${process.version}; store: FerretDB (SQLite) on the same machine; S3: moto.`,
-    `Median of ${settings.runs} run(s) (${settings.largeRuns} for files of ≥ 100 MiB); MB = 10^6 bytes of the object; store limit measured on the first ${settings.storeSampleRows} documents.${settings.importerNodeArgs.length ? ` Importer node flags: ${settings.importerNodeArgs.join(' ')}.` : ''}`,
+    `Machine: ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${(os.totalmem() / UNITS.GiB).toFixed(1)} GiB RAM, ${os.type()} ${os.release()}, Node ${process.version}; store: FerretDB (SQLite) on the same machine; S3: moto${settings.minioVersion ? ` (and MinIO ${settings.minioVersion} in the object-stores table)` : ''}.`,
+    `Median of ${settings.runs} run(s) (${settings.largeRuns} for files of ≥ 100 MiB); MB = 10^6 bytes of the object; store limit measured on the first ${settings.storeSampleRows} records, written by the importer's record store.${settings.importerNodeArgs.length ? ` Importer node flags: ${settings.importerNodeArgs.join(' ')}.` : ''}`,
     '',
     '### Stage limits (each measured alone)',
     '',
-    '| file | object MB | rows | S3 GET MB/s | parse+cast MB/s | raw csv-parse MB/s | parse/raw | store insert docs/s | store as MB/s |',
+    '| file | object MB | rows | S3 GET MB/s | parse+cast MB/s | raw csv-parse MB/s | parse/raw | store insert records/s | store as MB/s |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const row of rows) {
@@ -254,7 +314,7 @@ function report(rows, concurrency, settings) {
       `| ${input.label} | ${fixed(objectMb)} | ${input.rows} | ${fixed(row.limits.s3)} | ${fixed(row.limits.parse)} | ${fixed(row.limits.raw)} | ${fixed(row.limits.parse / row.limits.raw, 2)} | ${fixed(row.limits.storeDocs, 0)} | ${fixed(row.limits.store, 2)} |`,
     );
   }
-  // The gzip file's store limit is the CSV's: the same documents.
+  // The gzip file's store limit is the CSV's: the same records.
   for (const row of rows) {
     if (row.limits.store === undefined) {
       const plain = rows.find((other) => !other.input.gzip && other.input.csvSize === row.input.csvSize);
@@ -289,8 +349,32 @@ function report(rows, concurrency, settings) {
     const alt = (measured) =>
       measured ? `${fixed(measured.seconds)} (${fixed(input.rows / measured.seconds, 0)})` : '–';
     lines.push(
-      `| ${input.label} | ${fixed(f.previewMs, 0)} | ${fixed(f.previewKiB, 0)} | ${fixed(seconds)} | ${fixed(f.rowsPerSecond, 0)} | ${fixed(rate, 2)} | ${fixed(f.vsSlowest, 2)} | ${fixed(f.idleRss, 0)} / ${fixed(f.peakRss, 0)} | ${alt(row.mongoimport)} | ${fixed(f.vsMongoimport, 2)} | ${alt(row.pandas)} | ${fixed(f.vsPandas, 2)} |`,
+      `| ${input.label} | ${fixed(f.previewMs, 0)} | ${fixed(f.previewKiB, 0)} | ${fixed(seconds, seconds < 10 ? 2 : 1)} | ${fixed(f.rowsPerSecond, 0)} | ${fixed(rate, 2)} | ${fixed(f.vsSlowest, 2)} | ${fixed(f.idleRss, 0)} / ${fixed(f.peakRss, 0)} | ${alt(row.mongoimport)} | ${fixed(f.vsMongoimport, 2)} | ${alt(row.pandas)} | ${fixed(f.vsPandas, 2)} |`,
     );
+  }
+  if (settings.minioVersion) {
+    lines.push(
+      '',
+      '### Object stores (same object on each; the preview is one 64 KiB ranged GET)',
+      '',
+      '| file | store | S3 GET MB/s | 64 KiB ranged GET ms | preview ms | preview read KiB |',
+      '| --- | --- | ---: | ---: | ---: | ---: |',
+    );
+    for (const row of rows) {
+      const objectMb = row.input.size / MB;
+      row.minioFigures = {
+        s3: objectMb / row.minioS3.seconds,
+        previewMs: row.minioPreview.pick('previewMs'),
+        previewKiB: row.minioPreview.pick('previewBytes') / 1024,
+      };
+      for (const [store, s3Rate, ranged, f] of [
+        ['moto', row.limits.s3, row.ranged, row.figures],
+        ['MinIO', row.minioFigures.s3, row.minioRanged, row.minioFigures],
+      ])
+        lines.push(
+          `| ${row.input.label} | ${store} | ${fixed(s3Rate)} | ${fixed(ranged.seconds * 1000)} | ${fixed(f.previewMs, 0)} | ${fixed(f.previewKiB, 0)} |`,
+        );
+    }
   }
   if (!settings.mongoimport.binary)
     lines.push('', `mongoimport not measured: ${settings.mongoimport.reason}`);
@@ -309,20 +393,33 @@ function report(rows, concurrency, settings) {
   const rssLargest = imported.at(-1);
   const rssPrevious = imported.at(-2);
   const anyImport = rows.some((row) => row.figures.rate !== undefined);
+  // One size alone compares nothing.
+  const previewRatio = (figures) =>
+    biggest === smallest ? undefined : figures(biggest).previewMs / figures(smallest).previewMs;
+  const previewTime = `preview time ${biggest.input.label} ≤ 1.2 × ${smallest.input.label}`;
   const targets = [
     [
       'preview reads ≤ 512 KiB (20 records)',
-      Math.max(...rows.map((row) => row.figures.previewKiB)),
+      Math.max(...rows.flatMap((row) => [row.figures.previewKiB, row.minioFigures?.previewKiB ?? 0])),
       (value) => value <= 512,
       (value) => `${fixed(value, 0)} KiB max`,
     ],
     [
-      `preview time ${biggest.input.label} ≤ 1.2 × ${smallest.input.label}`,
-      // One size alone compares nothing.
-      biggest === smallest ? undefined : biggest.figures.previewMs / smallest.figures.previewMs,
+      settings.minioVersion ? `${previewTime} (moto)` : previewTime,
+      previewRatio((row) => row.figures),
       (value) => value <= 1.2,
       (value) => fixed(value, 2),
     ],
+    ...(settings.minioVersion
+      ? [
+          [
+            `${previewTime} (MinIO)`,
+            previewRatio((row) => row.minioFigures),
+            (value) => value <= 1.2,
+            (value) => fixed(value, 2),
+          ],
+        ]
+      : []),
     [
       'import ≥ 0.85 × slowest stage limit',
       anyImport

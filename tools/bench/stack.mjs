@@ -1,7 +1,7 @@
 // The connector's three apps as processes for benchmarks, on the running infrastructure, with
 // databases of their own; and the admin calls a benchmark needs (domain key, connection, dataset).
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import os from 'node:os';
@@ -105,6 +105,7 @@ export async function startStack(extraEnv = {}, importerNodeArgs = []) {
         env.CREDENTIAL_BROKER_DATABASE,
         env.DATASET_IMPORT_DATABASE,
       ]);
+      rmSync(env.CREDENTIAL_BROKER_KEY_DIR, { recursive: true, force: true });
     },
   };
 }
@@ -136,6 +137,6 @@ export async function waitForImport(stack, datasetId, importId, onTick = () => {
     );
     onTick(state);
     if (['succeeded', 'failed', 'unchanged'].includes(state.status)) return state;
-    await sleep(200);
+    await sleep(50);
   }
 }

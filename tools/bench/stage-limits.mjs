@@ -2,7 +2,8 @@
 // - S3 GET drain: one GetObject of the object, body read and dropped.
 // - parse + cast: @s3c/parsing's readCsvRecords (the importer's pipeline) on the bytes already in memory.
 // - raw csv-parse: csv-parse's stream API with the same dialect on the same bytes, records counted.
-// - store insert: the importer's documents (same ids, shape and batch size) inserted with insertMany.
+// - store insert: the importer's own record store (apps/dataset-import RecordStore, from the build) writing
+//   the same records in the same batches, one batch after the other, into a fresh collection.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -14,6 +15,11 @@ const CHUNK = 64 * 1024;
 
 export function parsingLib() {
   return require(path.join(ROOT, 'dist/node_modules/@s3c/parsing'));
+}
+
+/** The importer's own record store (apps/dataset-import), from the build. */
+function recordStoreModule() {
+  return require(path.join(ROOT, 'dist/apps/dataset-import/src/imports/record-store'));
 }
 
 /** The config and fields the connector's preview would propose for this CSV (the first 256 KiB). */
@@ -67,7 +73,7 @@ export async function rawCsvParse(bytes, { config }) {
   return { rows: rows - (config.headerRow ? 1 : 0), seconds: (performance.now() - started) / 1000 };
 }
 
-/** The importer's documents for `bytes`, at most `maxRows` of them, in batches of `batchSize`. */
+/** The importer's records for `bytes` (at least `maxRows` of them), in its batches of `batchSize` rows. */
 export async function importerDocuments(bytes, preview, { batchSize = 2000, maxRows = Infinity } = {}) {
   const { readCsvRecords } = parsingLib();
   const batches = [];
@@ -77,20 +83,24 @@ export async function importerDocuments(bytes, preview, { batchSize = 2000, maxR
     fields: preview.fields,
     batchSize,
   })) {
-    const documents = batch.records.map((values, index) => ({ _id: rows + index, v: values }));
     rows += batch.records.length;
-    if (documents.length > 0) batches.push(documents);
+    if (batch.records.length > 0) batches.push(batch.records);
     if (rows >= maxRows) break;
   }
   return { batches, rows };
 }
 
-/** insertMany of the batches, one after the other (what the importer does), into a fresh collection. */
+/** The record store's writer fed the batches one after the other (what an import does), then dropped. */
 export async function storeInsert(db, { batches, rows }) {
-  const collection = db.collection(`records_bench_${Date.now().toString(36)}`);
+  const { RecordStore } = recordStoreModule();
+  // RecordStore only asks its connection for collections: the driver's Db answers the same.
+  const store = new RecordStore({ collection: (name) => db.collection(name) });
+  const importId = `bench_${Date.now().toString(36)}`;
   const started = performance.now();
-  for (const documents of batches) await collection.insertMany(documents, { ordered: false });
+  const writer = await store.openWriter(importId, 0);
+  for (const records of batches) await writer.write(records);
+  await writer.flush();
   const seconds = (performance.now() - started) / 1000;
-  await collection.drop();
+  await store.deleteRecords(importId);
   return { rows, seconds };
 }
