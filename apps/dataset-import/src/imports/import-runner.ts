@@ -26,22 +26,9 @@ const MAX_RESUMES_PER_RUN = 5;
 /** Runs of one import (each after a crash, a lost lease or a transient failure) before it fails for good. */
 const MAX_ATTEMPTS = 8;
 const CHECKPOINT_INTERVAL_MS = 1000;
-/** Batches being written at once: the next one goes out while the store still works on the previous. */
-const WRITES_IN_FLIGHT = 2;
 const STREAM_ERRORS = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNREFUSED', 'ERR_STREAM_PREMATURE_CLOSE', 'ECONNABORTED']);
 
 class RunInterrupted extends Error {}
-
-/**
- * Waits for every write, then throws the first failure: a failed write must not leave another one in
- * flight behind the run's back (it would land after a resume or a deletion).
- */
-async function settleAll(writes: Promise<unknown>[]): Promise<void> {
-  const failed = (await Promise.allSettled(writes)).find((result) => result.status === 'rejected');
-  if (failed) {
-    throw failed.reason;
-  }
-}
 
 /**
  * The document store's driver errors (network, server selection, a write cut by a closed connection):
@@ -201,49 +188,35 @@ export class ImportRunner {
         { start: resumeRangeStart(source.config, checkpoint), etag: sourceState.etag ?? '' },
         this.config.IMPORT_IDLE_TIMEOUT_MS,
       );
-      // Batches are written WRITES_IN_FLIGHT at a time while the next one is parsed, so the store never
-      // waits for the importer; each batch's bookkeeping (rejection budget, checkpoint) runs in order.
-      const inFlight: Promise<void>[] = [];
-      let lastBatch: RecordBatch | undefined;
-      let writer: RecordWriter | undefined;
+      // One batch is written while the next one is parsed; batches are persisted in order.
+      let persisting: Promise<void> = Promise.resolve();
       try {
         let firstRow = checkpoint?.rowsRead ?? 0;
         // Records are numbered across the sources in order; every row read is a record or a rejected row.
         const firstOrdinal =
           context.state.sources.slice(0, index).reduce((sum, state) => sum + state.recordsWritten, 0) +
           (checkpoint ? checkpoint.rowsRead - checkpoint.rejectedRows : 0);
-        writer = await this.records.openWriter(context.state._id, firstOrdinal);
+        const writer = await this.records.openWriter(context.state._id, firstOrdinal);
         for await (const batch of readCsvRecords(body, {
           sourceConfig: source.config,
           fields: dataset.fields,
           batchSize: this.config.IMPORT_BATCH_SIZE,
           ...(checkpoint ? { resumeFrom: checkpoint } : {}),
         })) {
-          if (inFlight.length >= WRITES_IN_FLIGHT) {
-            await inFlight.shift();
-          }
+          await persisting;
           if (context.signal.aborted) {
             throw new RunInterrupted('shutting down');
           }
-          const persisting = this.persist(context, index, batch, firstRow, writer, inFlight.at(-1) ?? Promise.resolve());
-          // Awaited in turn (or after a failure): a failure while the loop waits for the parser is not unhandled.
-          persisting.catch(() => undefined);
-          inFlight.push(persisting);
+          persisting = this.persist(context, index, batch, firstRow, writer);
           firstRow = batch.checkpoint.rowsRead;
-          lastBatch = batch;
         }
-        await Promise.all(inFlight);
+        await persisting;
         return;
       } catch (error) {
         body.destroy();
-        // Writes still in flight must land (or fail) before the run resumes, fails or deletes this
-        // import's records: otherwise they would write after the deletion.
-        const settled = await Promise.allSettled(inFlight);
-        if (error instanceof RunInterrupted && writer && lastBatch && settled.every((result) => result.status === 'fulfilled')) {
-          // Shutting down with every batch stored: keep all of it.
-          await writer.flush();
-          await this.checkpoint(context, index, lastBatch.checkpoint, lastBatch.objectBytesRead, lastBatch.done);
-        }
+        // A write still in flight must land (or fail) before the run resumes, fails or deletes this
+        // import's records: otherwise it would write after the deletion.
+        await persisting.catch(() => undefined);
         if (!(error instanceof RunInterrupted) && isResumable(error) && resumes < MAX_RESUMES_PER_RUN) {
           this.logger.event('warn', 'Source read interrupted, resuming from the last checkpoint', { importId: context.state._id, source: index, error }, 'ImportRunner');
           continue;
@@ -253,28 +226,21 @@ export class ImportRunner {
     }
   }
 
-  /**
-   * Writes a batch's records and rejected rows; once they and every earlier batch (`previous`) are
-   * stored, judges the rejection budget and saves the checkpoint when one is due.
-   */
-  private async persist(context: RunContext, index: number, batch: RecordBatch, firstRow: number, writer: RecordWriter, previous: Promise<void>): Promise<void> {
-    // Checkpoints cost a document update: one a second is plenty, since rewriting a batch adds nothing.
-    // Decided now, because the block being filled must be stored as it is at this batch's end.
-    const due = batch.done || Date.now() - context.checkpointedAt >= CHECKPOINT_INTERVAL_MS;
-    if (due) {
-      context.checkpointedAt = Date.now();
-    }
-    const stored = settleAll([
+  /** Writes a batch's records and rejected rows, judges the rejection budget, then saves the checkpoint. */
+  private async persist(context: RunContext, index: number, batch: RecordBatch, firstRow: number, writer: RecordWriter): Promise<void> {
+    await Promise.all([
       writer.write(batch.records),
-      due ? writer.flush() : Promise.resolve(),
       this.records.writeRejected(context.state._id, index, batch.rejected),
     ]);
-    await settleAll([previous, stored]);
     context.rejections.add(batch.checkpoint.rowsRead - firstRow, batch.rejected);
     const last = batch.done && index === context.dataset.sources.length - 1;
     context.rejections.check(last);
-    if (due) {
+    // Checkpoints cost a document update: one a second is plenty, since rewriting a batch adds nothing.
+    if (batch.done || Date.now() - context.checkpointedAt >= CHECKPOINT_INTERVAL_MS || context.signal.aborted) {
+      // Every record before the checkpoint must be stored, the block being filled included.
+      await writer.flush();
       await this.checkpoint(context, index, batch.checkpoint, batch.objectBytesRead, batch.done);
+      context.checkpointedAt = Date.now();
     }
   }
 
