@@ -56,8 +56,6 @@ export function recordsCollectionName(importId: string): string {
 export class RecordStore implements OnModuleInit {
   private readonly rejected: Collection<RejectedDocument>;
 
-  private readonly blockSize = RECORDS_PER_BLOCK;
-
   constructor(@InjectConnection() private readonly connection: Connection) {
     this.rejected = connection.collection<RejectedDocument>('rejected_rows');
   }
@@ -73,17 +71,17 @@ export class RecordStore implements OnModuleInit {
    */
   async openWriter(importId: string, firstOrdinal: number): Promise<RecordWriter> {
     const collection = this.recordsOf(importId);
-    const before = firstOrdinal % this.blockSize;
+    const before = firstOrdinal % RECORDS_PER_BLOCK;
     let prefix: (CastRecord | null)[] = [];
     if (before > 0) {
-      const stored = await collection.findOne({ _id: blockId(Math.floor(firstOrdinal / this.blockSize)) });
+      const stored = await collection.findOne({ _id: blockId(Math.floor(firstOrdinal / RECORDS_PER_BLOCK)) });
       const block = stored as RecordBlock | null;
       if (!block || block.count < before) {
         throw new Error(`Import ${importId} has ${block?.count ?? 0} stored records in the block of ordinal ${firstOrdinal}, expected at least ${before}: its records are incomplete.`);
       }
       prefix = block.records.slice(0, before);
     }
-    const builder = new RecordBlockBuilder(firstOrdinal, prefix, this.blockSize);
+    const builder = new RecordBlockBuilder(firstOrdinal, prefix);
     return {
       write: async (records) => this.storeBlocks(collection, builder.add(records)),
       flush: async () => {
@@ -114,11 +112,11 @@ export class RecordStore implements OnModuleInit {
 
   async recordsPage(importId: string, offset: number, limit: number): Promise<CastRecord[]> {
     const collection = this.recordsOf(importId);
-    const indexes = blockIndexesOf(offset, limit, this.blockSize);
+    const indexes = blockIndexesOf(offset, limit);
     // One findOne per block: MongoDB answers from the `_id` index; FerretDB filters inside SQLite and stops
     // at the match (a `$in` or a range would scan the whole collection).
     const blocks = await Promise.all(indexes.map((index) => collection.findOne({ _id: blockId(index) }) as Promise<RecordBlock | null>));
-    const from = offset - (indexes[0] ?? 0) * this.blockSize;
+    const from = offset - (indexes[0] ?? 0) * RECORDS_PER_BLOCK;
     const page: (CastRecord | null)[] = [];
     for (const block of blocks) {
       if (!block) {
@@ -155,7 +153,7 @@ export class RecordStore implements OnModuleInit {
   }
 
   private async largeRecord(collection: Collection<StoredDocument>, ordinal: number): Promise<CastRecord> {
-    const id = largeRecordId(Math.floor(ordinal / this.blockSize), ordinal % this.blockSize);
+    const id = largeRecordId(Math.floor(ordinal / RECORDS_PER_BLOCK), ordinal % RECORDS_PER_BLOCK);
     const stored = (await collection.findOne({ _id: id })) as LargeRecord | null;
     if (!stored) {
       throw new Error(`The record at ordinal ${ordinal} is missing from the store (${id}).`);
@@ -168,7 +166,13 @@ export class RecordStore implements OnModuleInit {
    * inserts let it use more than one core. A block's large records go before the block that points at them.
    */
   private async storeBlocks(collection: Collection<StoredDocument>, writes: BlockWrite[]): Promise<void> {
-    await Promise.all(writes.map((write) => this.storeBlock(collection, write)));
+    // Every insert ends before a failure is reported: one still in flight could land after the caller
+    // dropped the collection (a failed import), creating it again.
+    const results = await Promise.allSettled(writes.map((write) => this.storeBlock(collection, write)));
+    const failed = results.find((result) => result.status === 'rejected');
+    if (failed) {
+      throw failed.reason;
+    }
   }
 
   /** A block already stored — by an earlier or a stalled run — holds the same records, maybe fewer: it is extended, never shortened. */
