@@ -11,7 +11,7 @@ export interface InfraConfig {
   envFile: string;
   versions: { kafka: string; ferretdb: string; moto: string };
   kafka: { host: string; port: number; controllerPort: number; readyTimeoutMs: number };
-  store: { host: string; port: number; readyTimeoutMs: number };
+  store: { host: string; port: number; readyTimeoutMs: number; goGc: number };
   aws: { host: string; port: number; region: string; readyTimeoutMs: number };
 }
 

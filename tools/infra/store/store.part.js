@@ -171,7 +171,7 @@ const storePart = {
         '--log-level=warn',
       ],
       cwd: dir,
-      env: process.env,
+      env: { ...process.env, GOGC: String(cfg.store.goGc) },
     };
   },
 
