@@ -12,6 +12,7 @@ import {
 import { KafkaRequesterService, RemoteRequestError } from '@s3c/nest-kit';
 import { DatasetImportConfig } from '../dataset-import.config';
 import { DatasetImportErrorCode as Code, DatasetImportException } from '../dataset-import.exception';
+import { idleGuardedBody } from './idle-guarded-body';
 
 export interface ObjectTarget {
   domain: string;
@@ -27,6 +28,11 @@ export interface ObjectStat {
   contentType?: string;
   bucket: string;
   key: string;
+}
+
+/** Transient: the caller resumes from its last checkpoint. */
+function idleError(idleTimeoutMs: number): DatasetImportException {
+  return new DatasetImportException(Code.SourceUnreachable, `No data from the object store for ${idleTimeoutMs / 1000} s.`, undefined, true);
 }
 
 const BROKER_ERRORS: Record<string, Code> = {
@@ -76,7 +82,7 @@ export class ObjectAccessClient {
       response.body.resume();
       this.assertOk(response.status, target, signed);
     }
-    return response.body;
+    return idleGuardedBody(response.body, idleTimeoutMs, () => idleError(idleTimeoutMs));
   }
 
   async readRange(target: ObjectTarget, range: { start: number; end: number; etag: string }): Promise<Buffer> {
@@ -121,10 +127,14 @@ export class ObjectAccessClient {
       const request = (secure ? https : http).request(
         url,
         { method: signed.method, headers: signed.headers, agent: secure ? this.agents.httpsAgent : this.agents.httpAgent },
-        (response) => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: response }),
+        (response) => {
+          // From here on the body's own guard counts idle time, and only while its reader waits for data.
+          request.setTimeout(0);
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, body: response });
+        },
       );
-      // A body that stalls is cut after the idle timeout; the caller resumes from its last checkpoint.
-      request.setTimeout(idleTimeoutMs, () => request.destroy(new DatasetImportException(Code.SourceUnreachable, `No data from the object store for ${idleTimeoutMs / 1000} s.`, undefined, true)));
+      // A store that accepts the request but never answers is cut after the idle timeout.
+      request.setTimeout(idleTimeoutMs, () => request.destroy(idleError(idleTimeoutMs)));
       request.once('error', (error) =>
         reject(
           error instanceof DatasetImportException
