@@ -1,5 +1,7 @@
 import type { CastRecord } from '@s3c/parsing';
-import { blockId, blockIndexesOf, estimatedRecordBytes, LARGE_RECORD_BYTES, RecordBlockBuilder } from './record-blocks';
+import { blockId, blockIndexesOf, blockRecords, estimatedRecordBytes, LARGE_RECORD_BYTES, RecordBlockBuilder, toColumns, type RecordBlock } from './record-blocks';
+
+const idsOf = (block: RecordBlock) => blockRecords(block).map((record) => record?.id ?? null);
 
 function numbered(first: number, count: number): CastRecord[] {
   return Array.from({ length: count }, (_, index) => ({ id: first + index }));
@@ -13,7 +15,7 @@ describe('RecordBlockBuilder', () => {
     const second = builder.add(numbered(3, 6));
 
     expect(first).toEqual([]);
-    expect(second.map((write) => [write.block._id, write.block.count, write.block.records.map((record) => record?.id)])).toEqual([
+    expect(second.map((write) => [write.block._id, write.block.count, idsOf(write.block)])).toEqual([
       [blockId(0), 4, [0, 1, 2, 3]],
       [blockId(1), 4, [4, 5, 6, 7]],
     ]);
@@ -36,7 +38,7 @@ describe('RecordBlockBuilder', () => {
 
     const [completed] = builder.add(numbered(6, 2));
 
-    expect([completed.block._id, completed.block.records.map((record) => record?.id)]).toEqual([blockId(1), [4, 5, 6, 7]]);
+    expect([completed.block._id, idsOf(completed.block)]).toEqual([blockId(1), [4, 5, 6, 7]]);
   });
 
   it('should refuse a prefix that does not match the starting ordinal', () => {
@@ -49,7 +51,8 @@ describe('RecordBlockBuilder', () => {
 
     const [completed] = builder.add([{ id: 0 }, large, { id: 2 }, { id: 3 }]);
 
-    expect(completed.block.records.map((record) => record?.id ?? null)).toEqual([0, null, 2, 3]);
+    expect(idsOf(completed.block)).toEqual([0, null, 2, 3]);
+    expect([completed.block.apart, completed.block.columns]).toEqual([[1], { id: [0, null, 2, 3] }]);
     expect(completed.largeRecords).toEqual([{ _id: `${blockId(0)}.1`, record: large }]);
   });
 
@@ -60,7 +63,40 @@ describe('RecordBlockBuilder', () => {
     const open = builder.openBlock();
     const [completed] = builder.add(numbered(1, 3));
 
-    expect([open?.largeRecords.length, completed.largeRecords.length, completed.block.records[0]]).toEqual([1, 0, null]);
+    expect([open?.largeRecords.length, completed.largeRecords.length, blockRecords(completed.block)[0], completed.block.apart]).toEqual([1, 0, null, [0]]);
+  });
+});
+
+describe('toColumns and blockRecords', () => {
+  const day = new Date('2024-03-01T10:00:00Z');
+  const records = [
+    { id: 0, name: 'Évry, "centre"', amount: 1.5, active: true, seen: day, note: null },
+    { id: 1, name: '', amount: -2, active: false, seen: null, note: '2024-03-01' },
+    { id: 2, name: 'b', amount: 0, active: null, seen: day, note: 'x' },
+  ];
+
+  it('should store one array of values per field, in ordinal order, values keeping their types', () => {
+    const { columns, apart } = toColumns(records);
+
+    expect(apart).toBeUndefined();
+    expect(Object.keys(columns)).toEqual(['id', 'name', 'amount', 'active', 'seen', 'note']);
+    expect([columns.id, columns.amount, columns.active, columns.seen]).toEqual([[0, 1, 2], [1.5, -2, 0], [true, false, null], [day, null, day]]);
+  });
+
+  it('should give back the same records, field order included, whole or in part', () => {
+    const block: RecordBlock = { _id: blockId(0), count: 3, ...toColumns(records) };
+
+    expect(blockRecords(block)).toEqual(records);
+    expect(blockRecords(block).map((record) => Object.keys(record ?? {}))).toEqual(records.map((record) => Object.keys(record)));
+    expect(blockRecords(block, 1, 2)).toEqual([records[1]]);
+    expect(blockRecords(block, 2, 50)).toEqual([records[2]]);
+  });
+
+  it('should name the places of records stored apart and give them back as null', () => {
+    const block: RecordBlock = { _id: blockId(0), count: 3, ...toColumns([records[0], null, records[2]]) };
+
+    expect(block.apart).toEqual([1]);
+    expect(blockRecords(block)).toEqual([records[0], null, records[2]]);
   });
 });
 

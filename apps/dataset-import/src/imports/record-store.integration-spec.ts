@@ -53,13 +53,37 @@ describe('RecordStore on the document store', () => {
     expect(pages[4]).toEqual(Array.from({ length: 1000 }, (_, index) => 500 + index));
   });
 
-  it('should store a thousand records per document', async () => {
+  it('should store a thousand records per document, one array of values per field', async () => {
     const importId = randomUUID();
     await writeRun(importId, 0, 2_500);
 
-    const stored = await connection.collection(recordsCollectionName(importId)).countDocuments();
+    const stored = await connection.collection(recordsCollectionName(importId)).find({}).sort({ _id: 1 }).toArray();
 
-    expect(stored).toBe(3);
+    expect(stored.map((block) => [block._id, block.count, Object.keys(block.columns), block.columns.id.length])).toEqual([
+      ['000000000000', 1000, ['id', 'label'], 1000],
+      ['000000000001', 1000, ['id', 'label'], 1000],
+      ['000000000002', 500, ['id', 'label'], 500],
+    ]);
+    expect(stored[1].columns.label.slice(0, 2)).toEqual(['row 1000', 'row 1001']);
+  });
+
+  it('should serve every value with its type as stored: dates, numbers, booleans, empty values', async () => {
+    const importId = randomUUID();
+    const records: CastRecord[] = Array.from({ length: 1_005 }, (_, index) => ({
+      id: index,
+      amount: index % 3 === 0 ? null : index / 4,
+      active: index % 2 === 0,
+      seen: index % 5 === 0 ? null : new Date(Date.UTC(2024, 0, 1, 0, 0, index)),
+      day: '2024-01-02',
+      name: index % 7 === 0 ? '' : `Évry ${index}, "centre"`,
+    }));
+    const writer = await store.openWriter(importId, 0);
+
+    await writer.write(records);
+    await writer.flush();
+
+    expect(await store.recordsPage(importId, 0, 2_000)).toEqual(records);
+    expect(await store.recordsPage(importId, 997, 5)).toEqual(records.slice(997, 1_002));
   });
 
   it('should continue a block where a resumed run starts inside it', async () => {
@@ -108,6 +132,23 @@ describe('RecordStore on the document store', () => {
     expect(page.map((record) => record.id)).toEqual(Array.from({ length: 1_200 }, (_, index) => index));
     expect([page[5].label, page[1_100].label]).toEqual(['x'.repeat(200_000), 'é'.repeat(100_000)]);
     expect(await connection.collection(recordsCollectionName(importId)).countDocuments()).toBe(4);
+  });
+
+  it('should keep a large record in place when a resumed run continues its block', async () => {
+    const importId = randomUUID();
+    const records = numbered(0, 1_500);
+    records[1_010] = { id: 1_010, label: 'x'.repeat(100_000) };
+    const first = await store.openWriter(importId, 0);
+    await first.write(records.slice(0, 1_020));
+    await first.flush();
+
+    const resumed = await store.openWriter(importId, 1_020);
+    await resumed.write(records.slice(1_020));
+    await resumed.flush();
+
+    const page = await store.recordsPage(importId, 1_000, 500);
+    expect(page).toEqual(records.slice(1_000));
+    expect(await connection.collection(recordsCollectionName(importId)).findOne({ _id: '000000000001' as never })).toMatchObject({ count: 500, apart: [10] });
   });
 
   it('should refuse to continue a block whose stored records are missing', async () => {

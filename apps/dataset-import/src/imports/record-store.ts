@@ -2,7 +2,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Connection, mongo } from 'mongoose';
 import type { CastRecord, RejectedRow } from '@s3c/parsing';
-import { blockId, blockIndexesOf, largeRecordId, RECORDS_PER_BLOCK, RecordBlockBuilder, type BlockWrite, type LargeRecord, type RecordBlock } from './record-blocks';
+import { blockId, blockIndexesOf, blockRecords, largeRecordId, RECORDS_PER_BLOCK, RecordBlockBuilder, type BlockWrite, type LargeRecord, type RecordBlock } from './record-blocks';
 
 type Collection<T extends mongo.Document> = mongo.Collection<T>;
 
@@ -79,7 +79,7 @@ export class RecordStore implements OnModuleInit {
       if (!block || block.count < before) {
         throw new Error(`Import ${importId} has ${block?.count ?? 0} stored records in the block of ordinal ${firstOrdinal}, expected at least ${before}: its records are incomplete.`);
       }
-      prefix = block.records.slice(0, before);
+      prefix = blockRecords(block, 0, before);
     }
     const builder = new RecordBlockBuilder(firstOrdinal, prefix);
     return {
@@ -116,16 +116,18 @@ export class RecordStore implements OnModuleInit {
     // One findOne per block: MongoDB answers from the `_id` index; FerretDB filters inside SQLite and stops
     // at the match (a `$in` or a range would scan the whole collection).
     const blocks = await Promise.all(indexes.map((index) => collection.findOne({ _id: blockId(index) }) as Promise<RecordBlock | null>));
-    const from = offset - (indexes[0] ?? 0) * RECORDS_PER_BLOCK;
     const page: (CastRecord | null)[] = [];
-    for (const block of blocks) {
+    for (const [position, block] of blocks.entries()) {
       if (!block) {
         break;
       }
-      page.push(...block.records);
+      const first = (indexes[0] + position) * RECORDS_PER_BLOCK;
+      page.push(...blockRecords(block, Math.max(0, offset - first), offset + limit - first));
+      if (block.count < RECORDS_PER_BLOCK) {
+        break; // the last block so far
+      }
     }
-    const slice = page.slice(from, from + limit);
-    return Promise.all(slice.map(async (record, position) => record ?? this.largeRecord(collection, offset + position)));
+    return Promise.all(page.map(async (record, position) => record ?? this.largeRecord(collection, offset + position)));
   }
 
   async rejectedPage(importId: string, offset: number, limit: number): Promise<RejectedDocument[]> {
@@ -186,7 +188,9 @@ export class RecordStore implements OnModuleInit {
       if (!onlyDuplicates(error)) {
         throw error;
       }
-      await collection.updateOne({ _id: block._id, count: { $lt: block.count } }, { $set: { count: block.count, records: block.records } });
+      // A longer version of a block holds the shorter one's records and places apart, and more.
+      const { _id, ...contents } = block;
+      await collection.updateOne({ _id, count: { $lt: block.count } }, { $set: contents });
     }
   }
 

@@ -29,8 +29,9 @@ export interface ErrorBody {
 
 /**
  * Where the importer keeps one import's records (apps/dataset-import record-store, record-blocks): blocks
- * of 1 000 consecutive records, `_id` the block's index as a zero-padded string, `records` in ordinal
- * order (`null` for a large record, stored alone under `<block id>.<position>`).
+ * of 1 000 consecutive records, `_id` the block's index as a zero-padded string, `count` records stored by
+ * column (`columns.<field>[position]`); a large record is stored alone under `<block id>.<position>`, its
+ * position listed in the block's `apart`. Read here independently of the importer's code, as a check.
  */
 export function recordsCollectionName(importId: string): string {
   return `records_${importId}`;
@@ -56,18 +57,22 @@ export async function readStoredRecords(store: mongoose.Connection, importId: st
   let count = 0;
   let mismatched = 0;
   let lastPosition = -1;
-  const cursor = store.collection<{ _id: string; records?: ({ id?: unknown } | null)[]; record?: { id?: unknown } }>(recordsCollectionName(importId)).find({});
+  type Stored = { _id: string; count?: number; columns?: { id?: unknown[] }; apart?: number[]; record?: { id?: unknown } };
+  const cursor = store.collection<Stored>(recordsCollectionName(importId)).find({});
   for await (const stored of cursor) {
     const [block, position] = stored._id.split('.').map(Number);
-    const entries = stored.record ? [[block * RECORDS_PER_BLOCK + position, stored.record] as const] : (stored.records ?? []).map((record, index) => [block * RECORDS_PER_BLOCK + index, record] as const);
-    for (const [ordinal, record] of entries) {
-      if (record === null && !stored.record) {
+    const apart = new Set(stored.apart);
+    const ids: [number, unknown][] = stored.record
+      ? [[block * RECORDS_PER_BLOCK + position, stored.record.id]]
+      : Array.from({ length: stored.count ?? 0 }, (_, index) => [block * RECORDS_PER_BLOCK + index, stored.columns?.id?.[index]]);
+    for (const [ordinal, id] of ids) {
+      if (!stored.record && apart.has(ordinal % RECORDS_PER_BLOCK)) {
         continue; // a large record: counted from its own document
       }
       count += 1;
       seen.add(ordinal);
       lastPosition = Math.max(lastPosition, ordinal);
-      if (record?.id !== ordinal) {
+      if (id !== ordinal) {
         mismatched += 1;
       }
     }
