@@ -128,15 +128,16 @@ export function memoryOf(pid) {
   return { rss: kib('VmRSS'), peak: kib('VmHWM') };
 }
 
-export async function waitForImport(stack, datasetId, importId, onTick = () => {}) {
+export async function waitForImport(stack, datasetId, importId) {
   for (;;) {
     const state = await stack.call(
       'dataset-import',
       'GET',
       `/api/v1/datasets/${datasetId}/imports/${importId}`,
     );
-    onTick(state);
     if (['succeeded', 'failed', 'unchanged'].includes(state.status)) return state;
-    await sleep(50);
+    // The import's time comes from its own timestamps; polling faster would only take CPU from it
+    // (at 50 ms the REST answers took ~6 % of the importer's busy time).
+    await sleep(250);
   }
 }
