@@ -74,11 +74,13 @@ async function inMemory(bytes, stage) {
   const passes = Math.ceil(IN_MEMORY_MIN_BYTES / bytes.length);
   let result;
   let seconds = 0;
+  let cpuSeconds = 0;
   for (let pass = 0; pass < passes; pass += 1) {
     result = await stage();
     seconds += result.seconds;
+    cpuSeconds += result.cpuSeconds ?? 0;
   }
-  return { ...result, seconds: seconds / passes, passes };
+  return { ...result, seconds: seconds / passes, cpuSeconds: cpuSeconds / passes, passes };
 }
 
 async function main() {
@@ -86,6 +88,8 @@ async function main() {
   build();
   await infra.up({ log });
   const env = { ...infra.readEnvFile(), ...process.env };
+  // The store's and the S3 server's processes, whose CPU the stage limits count.
+  const serverPids = Object.fromEntries((await infra.status()).parts.map((part) => [part.part, part.pid]));
   const sizes = option('sizes', '1MiB,100MiB,1GiB').split(',').map(parseSize);
   const runs = Number(option('runs', '3'));
   const largeRuns = Number(option('large-runs', '1'));
@@ -211,7 +215,7 @@ async function main() {
     };
     const bytes = readFileSync(input.file);
     const row = { input };
-    row.s3 = await measure(stageRuns, 'S3 GET drain', () => s3Drain(s3, bucket, input.key));
+    row.s3 = await measure(stageRuns, 'S3 GET drain', () => s3Drain(s3, bucket, input.key, serverPids.aws));
     if (minio) {
       row.minioS3 = await measure(stageRuns, 'S3 GET drain (MinIO)', () =>
         s3Drain(minio.s3, bucket, input.key),
@@ -233,7 +237,7 @@ async function main() {
     if (!input.gzip) {
       const documents = await importerDocuments(bytes, preview, { maxRows: storeSampleRows });
       const storeRuns = await measure(runs, `store insert (${documents.rows} records)`, async () =>
-        storeInsert(await storeDb(env), documents),
+        storeInsert(await storeDb(env), documents, serverPids.store),
       );
       row.store = { ...storeRuns, rows: documents.rows };
     }
@@ -320,9 +324,11 @@ function report(rows, concurrency, settings) {
     '',
     '### Stage limits (each measured alone)',
     '',
-    '| file | object MB | rows | S3 GET MB/s | parse+cast MB/s | raw csv-parse MB/s | parse/raw | store insert records/s | store as MB/s |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| file | object MB | rows | S3 GET MB/s | parse+cast MB/s | raw csv-parse MB/s | parse/raw | store insert records/s | store as MB/s | CPU µs/row: S3 + parse + store | all stages sharing the CPUs, rows/s |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
+  const cores = os.availableParallelism();
+  const perRow = (measured, rows) => (measured?.pick('cpuSeconds') * 1e6) / rows;
   for (const row of rows) {
     const { input } = row;
     const objectMb = input.size / MB;
@@ -334,9 +340,11 @@ function report(rows, concurrency, settings) {
     };
     row.limits.store =
       row.limits.storeDocs === undefined ? undefined : (row.limits.storeDocs * objectMb) / input.rows;
-    lines.push(
-      `| ${input.label} | ${fixed(objectMb)} | ${input.rows} | ${fixed(row.limits.s3)} | ${fixed(row.limits.parse)} | ${fixed(row.limits.raw)} | ${fixed(row.limits.parse / row.limits.raw, 2)} | ${fixed(row.limits.storeDocs, 0)} | ${fixed(row.limits.store, 2)} |`,
-    );
+    row.cpu = {
+      s3: perRow(row.s3, input.rows),
+      parse: perRow(row.parse, input.rows),
+      store: row.store ? perRow(row.store, row.store.rows) : undefined,
+    };
   }
   // The gzip file's store limit is the CSV's: the same records.
   for (const row of rows) {
@@ -344,13 +352,24 @@ function report(rows, concurrency, settings) {
       const plain = rows.find((other) => !other.input.gzip && other.input.csvSize === row.input.csvSize);
       row.limits.storeDocs = plain?.limits.storeDocs;
       row.limits.store = plain ? (plain.limits.storeDocs * row.input.size) / MB / row.input.rows : undefined;
+      row.cpu.store = plain?.cpu.store;
     }
+  }
+  for (const row of rows) {
+    const { input } = row;
+    const objectMb = input.size / MB;
+    const cpuPerRow = row.cpu.s3 + row.cpu.parse + row.cpu.store;
+    // Every stage at once on this machine's cores, none of them waiting: the rate the CPUs allow.
+    row.limits.sharedRows = (cores * 1e6) / cpuPerRow;
+    lines.push(
+      `| ${input.label} | ${fixed(objectMb)} | ${input.rows} | ${fixed(row.limits.s3)} | ${fixed(row.limits.parse)} | ${fixed(row.limits.raw)} | ${fixed(row.limits.parse / row.limits.raw, 2)} | ${fixed(row.limits.storeDocs, 0)} | ${fixed(row.limits.store, 2)} | ${fixed(row.cpu.s3, 1)} + ${fixed(row.cpu.parse, 1)} + ${fixed(row.cpu.store, 1)} = ${fixed(cpuPerRow, 1)} | ${fixed(row.limits.sharedRows, 0)} |`,
+    );
   }
   lines.push('', '### Connector and alternatives (same object, same store)', '');
   lines.push(
-    '| file | preview ms | preview read KiB | import s | rows/s | MB/s | vs slowest stage | importer RSS idle / peak MB | mongoimport s (rows/s) | connector / mongoimport | pandas s (rows/s) | connector / pandas |',
+    '| file | preview ms | preview read KiB | import s | rows/s | MB/s | vs slowest stage | vs all stages sharing the CPUs | importer RSS idle / peak MB | mongoimport s (rows/s) | connector / mongoimport | pandas s (rows/s) | connector / pandas |',
   );
-  lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const row of rows) {
     const { input, connector } = row;
     const seconds = connector.seconds;
@@ -364,6 +383,7 @@ function report(rows, concurrency, settings) {
       rate,
       rowsPerSecond: seconds === undefined ? undefined : input.rows / seconds,
       vsSlowest: rate === undefined ? undefined : rate / slowest,
+      vsShared: seconds === undefined ? undefined : input.rows / seconds / row.limits.sharedRows,
       idleRss: connector.pick('idleRss') / MB,
       peakRss: seconds === undefined ? undefined : connector.pick('peakRss') / MB,
       vsMongoimport: row.mongoimport && seconds !== undefined ? row.mongoimport.seconds / seconds : undefined,
@@ -373,7 +393,7 @@ function report(rows, concurrency, settings) {
     const alt = (measured) =>
       measured ? `${fixed(measured.seconds)} (${fixed(input.rows / measured.seconds, 0)})` : '–';
     lines.push(
-      `| ${input.label} | ${fixed(f.previewMs, 0)} | ${fixed(f.previewKiB, 0)} | ${fixed(seconds, seconds < 10 ? 2 : 1)} | ${fixed(f.rowsPerSecond, 0)} | ${fixed(rate, 2)} | ${fixed(f.vsSlowest, 2)} | ${fixed(f.idleRss, 0)} / ${fixed(f.peakRss, 0)} | ${alt(row.mongoimport)} | ${fixed(f.vsMongoimport, 2)} | ${alt(row.pandas)} | ${fixed(f.vsPandas, 2)} |`,
+      `| ${input.label} | ${fixed(f.previewMs, 0)} | ${fixed(f.previewKiB, 0)} | ${fixed(seconds, seconds < 10 ? 2 : 1)} | ${fixed(f.rowsPerSecond, 0)} | ${fixed(rate, 2)} | ${fixed(f.vsSlowest, 2)} | ${fixed(f.vsShared, 2)} | ${fixed(f.idleRss, 0)} / ${fixed(f.peakRss, 0)} | ${alt(row.mongoimport)} | ${fixed(f.vsMongoimport, 2)} | ${alt(row.pandas)} | ${fixed(f.vsPandas, 2)} |`,
     );
   }
   if (settings.minioVersion) {

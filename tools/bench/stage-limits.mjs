@@ -4,6 +4,7 @@
 // - raw csv-parse: csv-parse's stream API with the same dialect on the same bytes, records counted.
 // - store insert: the importer's own record store (apps/dataset-import RecordStore, from the build) writing
 //   the same records in the same batches, one batch after the other, into a fresh collection.
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -12,6 +13,28 @@ import { ROOT } from '../lib/workspace.mjs';
 
 const require = createRequire(import.meta.url);
 const CHUNK = 64 * 1024;
+
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
+/** CPU seconds (user + system) process `pid` has used so far. */
+function processCpuSeconds(pid) {
+  // Fields after the command name: state is the first, utime the 12th, stime the 13th.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+/**
+ * CPU seconds spent from now on by this process and the servers `pids` (the store, the S3 server):
+ * what a stage costs the machine, to compare with what the import spends on all of them at once.
+ */
+export function cpuMeter(pids = []) {
+  const own = process.cpuUsage();
+  const servers = pids.map(processCpuSeconds);
+  return () => {
+    const used = process.cpuUsage(own);
+    return (used.user + used.system) / 1e6 + pids.reduce((sum, pid, index) => sum + processCpuSeconds(pid) - servers[index], 0);
+  };
+}
 
 export function parsingLib() {
   return require(path.join(ROOT, 'dist/node_modules/@s3c/parsing'));
@@ -35,23 +58,26 @@ function* chunksOf(bytes) {
   for (let offset = 0; offset < bytes.length; offset += CHUNK) yield bytes.subarray(offset, offset + CHUNK);
 }
 
-export async function s3Drain(s3, bucket, key) {
+/** `serverPid`: the S3 server's process, whose CPU is counted with the client's. */
+export async function s3Drain(s3, bucket, key, serverPid) {
   const { GetObjectCommand } = s3.commands;
+  const cpu = cpuMeter(serverPid ? [serverPid] : []);
   const started = performance.now();
   const { Body } = await s3.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   let bytes = 0;
   for await (const chunk of Body) bytes += chunk.length;
-  return { bytes, seconds: (performance.now() - started) / 1000 };
+  return { bytes, seconds: (performance.now() - started) / 1000, cpuSeconds: cpu() };
 }
 
 export async function parseAndCast(bytes, { config, fields }, batchSize = 2000) {
   const { readCsvRecords } = parsingLib();
+  const cpu = cpuMeter();
   const started = performance.now();
   let rows = 0;
   for await (const batch of readCsvRecords(chunksOf(bytes), { sourceConfig: config, fields, batchSize })) {
     rows += batch.records.length + batch.rejected.length;
   }
-  return { rows, seconds: (performance.now() - started) / 1000 };
+  return { rows, seconds: (performance.now() - started) / 1000, cpuSeconds: cpu() };
 }
 
 export async function rawCsvParse(bytes, { config }) {
@@ -90,17 +116,22 @@ export async function importerDocuments(bytes, preview, { batchSize = 2000, maxR
   return { batches, rows };
 }
 
-/** The record store's writer fed the batches one after the other (what an import does), then dropped. */
-export async function storeInsert(db, { batches, rows }) {
+/**
+ * The record store's writer fed the batches one after the other (what an import does), then dropped.
+ * `storePid`: the store's process, whose CPU is counted with the writer's.
+ */
+export async function storeInsert(db, { batches, rows }, storePid) {
   const { RecordStore } = recordStoreModule();
   // RecordStore only asks its connection for collections: the driver's Db answers the same.
   const store = new RecordStore({ collection: (name) => db.collection(name) });
   const importId = `bench_${Date.now().toString(36)}`;
+  const cpu = cpuMeter(storePid ? [storePid] : []);
   const started = performance.now();
   const writer = await store.openWriter(importId, 0);
   for (const records of batches) await writer.write(records);
   await writer.flush();
   const seconds = (performance.now() - started) / 1000;
+  const cpuSeconds = cpu();
   await store.deleteRecords(importId);
-  return { rows, seconds };
+  return { rows, seconds, cpuSeconds };
 }
