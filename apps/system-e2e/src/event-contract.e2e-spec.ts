@@ -175,6 +175,14 @@ class ExampleConsumer {
       brokers: this.brokers,
       logLevel: logLevel.NOTHING,
     });
+    // As a team would provision them: every topic exists, with a leader, before the consumer joins. A topic
+    // missing at subscription (one no app consumes yet) is auto-created by the metadata request and has no
+    // leader at first. Once, in a run under load, this consumer received nothing within its 30 s wait
+    // although the apps had consumed the message; a topic without a leader at join is the likely cause.
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ waitForLeaders: true, topics: topics.map((topic) => ({ topic })) });
+    await admin.disconnect();
     this.consumer = kafka.consumer({ groupId: uniqueName('asyncapi-example-consumer') });
     const joined = new Promise<void>((resolve) =>
       this.consumer?.on(this.consumer.events.GROUP_JOIN, () => resolve()),
