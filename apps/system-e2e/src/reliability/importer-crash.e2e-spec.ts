@@ -1,35 +1,50 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { IMPORT_REQUESTED_V1, IMPORT_STARTED_V1, IMPORT_SUCCEEDED_V1, MessageHeader } from '@s3c/contracts';
-import { KafkaTestConsumer, waitFor } from '@s3c/testing';
+import { currentEnvironment, FaultProxy, KafkaTestConsumer, waitFor } from '@s3c/testing';
 import { numberedCsv, randomPoints, ReliabilityFixture } from './reliability-fixture';
 
 const ROWS = 200_000;
 const KILLS = 3;
+/**
+ * The files (~14 MB) reach the importer at this pace, through a proxy: an import then lasts ~14 s however
+ * fast the importer is, so that every kill point is reached while it runs (checkpoints come every second,
+ * ~14 000 rows apart, and the last point is 20 000 rows before the end).
+ */
+const BODY_BYTES_PER_SECOND = 1_000_000;
 
 describe('an import survives its importer being killed or stopped', () => {
-  // Small batches and a short lease: many checkpoints, and a quick takeover by the restarted importer.
-  const fixture = new ReliabilityFixture({
-    IMPORT_BATCH_SIZE: '1000',
-    IMPORT_LEASE_MS: '3000',
-    SHUTDOWN_GRACE_MS: '15000',
-  });
+  const awsHost = new URL(currentEnvironment().awsEndpoint).host;
+  const proxy = new FaultProxy(currentEnvironment().awsEndpoint);
+  let fixture: ReliabilityFixture;
   let connectionId: string;
   let events: KafkaTestConsumer;
 
   beforeAll(async () => {
+    await proxy.start();
+    proxy.onStreamingGet(() => ({ bytesPerSecond: BODY_BYTES_PER_SECOND }));
+    // Small batches and a short lease: many checkpoints, and a quick takeover by the restarted importer.
+    fixture = new ReliabilityFixture({
+      EGRESS_ALLOW_LIST: `${awsHost},${proxy.host}`,
+      EGRESS_ALLOW_HTTP: `${awsHost},${proxy.host}`,
+      IMPORT_BATCH_SIZE: '1000',
+      IMPORT_LEASE_MS: '3000',
+      SHUTDOWN_GRACE_MS: '15000',
+    });
     events = await new KafkaTestConsumer(fixture.environment.kafkaBrokers).start([
       IMPORT_STARTED_V1.topic,
       IMPORT_SUCCEEDED_V1.topic,
     ]);
     await fixture.setUp();
     await fixture.put('large.csv', numberedCsv(ROWS));
-    connectionId = await fixture.sigv4Connection();
+    // The broker signs for the proxy's address; the proxy passes the Host header on, so moto verifies it.
+    connectionId = await fixture.sigv4Connection(`${proxy.url}/${fixture.bucket}/`);
   }, 180_000);
 
   afterAll(async () => {
-    await fixture.tearDown();
+    await fixture?.tearDown();
     await events?.stop();
+    await proxy.stop();
   });
 
   it(`should finish with exactly the rows of the file after ${KILLS} SIGKILLs at random points`, async () => {
