@@ -65,7 +65,8 @@ export function estimatedRecordBytes(record: CastRecord): number {
 
 /** The block form of consecutive records (`null`: a record stored apart). The records share their fields. */
 export function toColumns(records: readonly (CastRecord | null)[]): Pick<RecordBlock, 'columns' | 'apart'> {
-  const columns: Record<string, CastValue[]> = {};
+  // No prototype: a field name can never meet an inherited property (names are checked upstream too).
+  const columns: Record<string, CastValue[]> = Object.create(null) as Record<string, CastValue[]>;
   const apart: number[] = [];
   for (let position = 0; position < records.length; position += 1) {
     const record = records[position];
