@@ -141,8 +141,15 @@ describe('tenant isolation, external IDs and secrets across a session', () => {
     return JSON.parse(reply.value ?? '{}') as Reply;
   }
 
+  /** This stack's dead letters: the suites running beside it consume the same topics in groups of their own. */
   function deadLetters(topic: string, key: string): ReceivedMessage[] {
-    return replies.messages.filter((m) => m.topic === deadLetterTopicOf(topic) && m.key === key);
+    const groups = [stack.env.CREDENTIAL_BROKER_GROUP_ID, stack.env.DATASET_IMPORT_GROUP_ID];
+    return replies.messages.filter(
+      (m) =>
+        m.topic === deadLetterTopicOf(topic) &&
+        m.key === key &&
+        groups.includes(m.headers[MessageHeader.DeadLetterConsumerGroup]),
+    );
   }
 
   function sigv4(api: ApiClient, secret: string, key = 'fruits.csv'): Promise<ApiAnswer<Body>> {

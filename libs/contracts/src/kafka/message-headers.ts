@@ -12,6 +12,8 @@ export const MessageHeader = {
   DeadLetterOriginalTopic: 'dlq-original-topic',
   DeadLetterOriginalPartition: 'dlq-original-partition',
   DeadLetterOriginalOffset: 'dlq-original-offset',
+  /** The consumer group that gave up on the message: which service rejected it. */
+  DeadLetterConsumerGroup: 'dlq-consumer-group',
 } as const;
 
 export type MessageHeaderName = (typeof MessageHeader)[keyof typeof MessageHeader];

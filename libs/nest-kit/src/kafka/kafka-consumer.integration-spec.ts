@@ -238,6 +238,7 @@ describe('KafkaConsumerService retrying and dead-lettering against the real brok
     expect(header(MessageHeader.DeadLetterAttempts)).toBe(String(MAX_ATTEMPTS));
     expect(header(MessageHeader.DeadLetterOriginalTopic)).toBe(KIT_TEST_V1.topic);
     expect(header(MessageHeader.DeadLetterOriginalOffset)).toMatch(/^\d+$/);
+    expect(header(MessageHeader.DeadLetterConsumerGroup)).toMatch(/^kit-consumer-test-/);
     expect(header(MessageHeader.CorrelationId)).toBe(correlationId);
     expect(header(MessageHeader.Domain)).toBe('mvdomain');
     expect(header(MessageHeader.SchemaVersion)).toBe('1');

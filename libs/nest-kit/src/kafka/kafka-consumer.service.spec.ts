@@ -123,6 +123,7 @@ describe('KafkaConsumerService', () => {
       [MessageHeader.DeadLetterOriginalTopic]: UNIT_TEST_V1.topic,
       [MessageHeader.DeadLetterOriginalPartition]: '2',
       [MessageHeader.DeadLetterOriginalOffset]: '42',
+      [MessageHeader.DeadLetterConsumerGroup]: 'unit',
     });
   });
 

@@ -262,6 +262,7 @@ export class KafkaConsumerService implements OnApplicationBootstrap, OnApplicati
       [MessageHeader.DeadLetterOriginalTopic]: topic,
       [MessageHeader.DeadLetterOriginalPartition]: String(partition),
       [MessageHeader.DeadLetterOriginalOffset]: message.offset,
+      ...(this.options.groupId ? { [MessageHeader.DeadLetterConsumerGroup]: this.options.groupId } : {}),
     });
   }
 
