@@ -18,8 +18,10 @@ const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' 
 
 /** CPU seconds (user + system) process `pid` has used so far. */
 function processCpuSeconds(pid) {
-  // Fields after the command name: state is the first, utime the 12th, stime the 13th.
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  // "pid (comm) S …": comm may hold spaces and parentheses, so fields are counted from the last ')'.
+  // After it, state is the first field, utime the 12th, stime the 13th.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
 }
 
