@@ -62,7 +62,14 @@ export async function startStack(extraEnv = {}, importerNodeArgs = []) {
       } catch {
         // starting
       }
-      if (attempt > 240) throw new Error(`${name} did not become ready`);
+      if (attempt > 240 || app.child.exitCode !== null) {
+        // The others would outlive the benchmark and answer the next stack's requests on the shared
+        // topics (a broker of another run replying CREDENTIALS_REQUIRED to its signing requests).
+        for (const other of Object.values(apps)) other.child.kill('SIGKILL');
+        throw new Error(
+          `${name} did not become ready${app.child.exitCode !== null ? ` (exited with ${app.child.exitCode})` : ''}`,
+        );
+      }
       await sleep(250);
     }
   }
