@@ -244,7 +244,7 @@ async function main() {
     const connector = await measure(
       imports ? importRuns : stageRuns,
       imports ? 'connector preview + import' : 'connector preview',
-      () => connectorRun(target, { importerNodeArgs, previewOnly: !imports }),
+      () => connectorRun(target, { importerNodeArgs, previewOnly: !imports, serverPids }),
     );
     row.connector = { ...connector, seconds: imports ? connector.seconds : undefined };
     if (minio)
@@ -395,6 +395,27 @@ function report(rows, concurrency, settings) {
     lines.push(
       `| ${input.label} | ${fixed(f.previewMs, 0)} | ${fixed(f.previewKiB, 0)} | ${fixed(seconds, seconds < 10 ? 2 : 1)} | ${fixed(f.rowsPerSecond, 0)} | ${fixed(rate, 2)} | ${fixed(f.vsSlowest, 2)} | ${fixed(f.vsShared, 2)} | ${fixed(f.idleRss, 0)} / ${fixed(f.peakRss, 0)} | ${alt(row.mongoimport)} | ${fixed(f.vsMongoimport, 2)} | ${alt(row.pandas)} | ${fixed(f.vsPandas, 2)} |`,
     );
+  }
+  const importedRows = rows.filter((row) => row.connector.seconds !== undefined);
+  if (importedRows.length > 0) {
+    // Where the import's CPU goes, per row and per process, against the stages measured alone: the
+    // difference is what running them together costs (switching, caches, waiting) beyond the work itself.
+    lines.push(
+      '',
+      '### CPU per row: the import against its stages alone (µs of CPU per row; 2 cores = 2 × 10^6 µs/s)',
+      '',
+      '| file | importer | store | S3 server | import total | stages alone (S3 + parse + store) | import / stages | CPUs busy during the import |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    );
+    for (const row of importedRows) {
+      const { input, connector } = row;
+      const us = (name) => (connector.pick(name) * 1e6) / input.rows;
+      const total = us('importerCpu') + us('storeCpu') + us('s3Cpu');
+      const stages = row.cpu.s3 + row.cpu.parse + row.cpu.store;
+      lines.push(
+        `| ${input.label} | ${fixed(us('importerCpu'))} | ${fixed(us('storeCpu'))} | ${fixed(us('s3Cpu'))} | ${fixed(total)} | ${fixed(stages)} | ${fixed(total / stages, 2)} | ${fixed((total * input.rows) / 1e6 / connector.seconds, 2)} |`,
+      );
+    }
   }
   if (settings.minioVersion) {
     lines.push(

@@ -17,7 +17,7 @@ const CHUNK = 64 * 1024;
 const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 
 /** CPU seconds (user + system) process `pid` has used so far. */
-function processCpuSeconds(pid) {
+export function processCpuSeconds(pid) {
   // "pid (comm) S …": comm may hold spaces and parentheses, so fields are counted from the last ')'.
   // After it, state is the first field, utime the 12th, stime the 13th.
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
