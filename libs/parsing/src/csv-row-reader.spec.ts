@@ -1,6 +1,6 @@
 import { CsvRowReader, RowReaderOptions } from './csv-row-reader';
 import { ParsingErrorCode } from './parsing.exception';
-import { resolveSourceConfig, SourceConfigOverrides } from './source-config';
+import { resolveSourceConfig, SourceConfigOverrides, SourceEncoding } from './source-config';
 import { encodeText } from './text-decoding';
 
 interface SeenRow {
@@ -72,6 +72,29 @@ describe('CsvRowReader', () => {
     expect(expected.map((row) => row.line)).toEqual([1, 2, 4, 6]);
     for (const rows of results) {
       expect(rows).toEqual(expected);
+    }
+  });
+
+  it('should decode every field as Node decodes its bytes when fields outgrow the parser buffer, in each encoding', () => {
+    // csv-parse's field buffer starts at 20 bytes and doubles: fields of 1…300 characters cross each size.
+    const values = [1, 19, 20, 21, 41, 83, 300].map((length) => 'aé€ü'.repeat(length).slice(0, length));
+    const text = `${values.join(';')}\n${[...values].reverse().join(';')}\n`;
+    const latin1 = text.replace(/€/g, 'e');
+
+    const cases: [SourceEncoding, string][] = [
+      ['utf-8', text],
+      ['iso-8859-1', latin1],
+      ['utf-16le', text],
+    ];
+    for (const [encoding, source] of cases) {
+      const { rows } = readRows(encodeText(source, encoding, false), { encoding, delimiter: ';' }, 7);
+
+      expect(rows.map((row) => row.values)).toEqual(
+        source
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => line.split(';')),
+      );
     }
   });
 
