@@ -19,6 +19,7 @@ import { datasetSnapshot } from '../datasets/dataset-snapshot';
 import { ObjectAccessClient } from '../s3-access/object-access.client';
 import { ImportDocument, type ImportSourceState } from './import.schema';
 import { DatasetOutboxRelay, ImportOutboxRelay } from './outbox-relays';
+import { OrderedPipeline } from './ordered-pipeline';
 import { RecordStore, type RecordWriter } from './record-store';
 
 /** Resumes of one source after a dropped or stalled body, before the run gives up for now. */
@@ -26,6 +27,12 @@ const MAX_RESUMES_PER_RUN = 5;
 /** Runs of one import (each after a crash, a lost lease or a transient failure) before it fails for good. */
 const MAX_ATTEMPTS = 8;
 const CHECKPOINT_INTERVAL_MS = 1000;
+/**
+ * Batches being written while the next one is parsed. Two keep the store busy while a batch waits for
+ * the one before it (the store serializes its writes): 100 MiB in-process, 86–100 k rows/s with one,
+ * 96–109 k with two, no better with four (docs/performance.md).
+ */
+const PERSIST_DEPTH = 2;
 const STREAM_ERRORS = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNREFUSED', 'ERR_STREAM_PREMATURE_CLOSE', 'ECONNABORTED']);
 
 class RunInterrupted extends Error {}
@@ -188,8 +195,9 @@ export class ImportRunner {
         { start: resumeRangeStart(source.config, checkpoint), etag: sourceState.etag ?? '' },
         this.config.IMPORT_IDLE_TIMEOUT_MS,
       );
-      // One batch is written while the next one is parsed; batches are persisted in order.
-      let persisting: Promise<void> = Promise.resolve();
+      // Up to PERSIST_DEPTH batches are written while the next one is parsed; each is judged and
+      // checkpointed once it and the batches before it are stored, in order.
+      const persisting = new OrderedPipeline(PERSIST_DEPTH);
       try {
         let firstRow = checkpoint?.rowsRead ?? 0;
         // Records are numbered across the sources in order; every row read is a record or a rejected row.
@@ -203,20 +211,23 @@ export class ImportRunner {
           batchSize: this.config.IMPORT_BATCH_SIZE,
           ...(checkpoint ? { resumeFrom: checkpoint } : {}),
         })) {
-          await persisting;
           if (context.signal.aborted) {
             throw new RunInterrupted('shutting down');
           }
-          persisting = this.persist(context, index, batch, firstRow, writer);
+          const batchFirstRow = firstRow;
+          await persisting.add(
+            () => Promise.all([writer.write(batch.records), this.records.writeRejected(context.state._id, index, batch.rejected)]),
+            () => this.afterWrite(context, index, batch, batchFirstRow, writer),
+          );
           firstRow = batch.checkpoint.rowsRead;
         }
-        await persisting;
+        await persisting.drain();
         return;
       } catch (error) {
         body.destroy();
         // A write still in flight must land (or fail) before the run resumes, fails or deletes this
         // import's records: otherwise it would write after the deletion.
-        await persisting.catch(() => undefined);
+        await persisting.settle();
         if (!(error instanceof RunInterrupted) && isResumable(error) && resumes < MAX_RESUMES_PER_RUN) {
           this.logger.event('warn', 'Source read interrupted, resuming from the last checkpoint', { importId: context.state._id, source: index, error }, 'ImportRunner');
           continue;
@@ -226,12 +237,8 @@ export class ImportRunner {
     }
   }
 
-  /** Writes a batch's records and rejected rows, judges the rejection budget, then saves the checkpoint. */
-  private async persist(context: RunContext, index: number, batch: RecordBatch, firstRow: number, writer: RecordWriter): Promise<void> {
-    await Promise.all([
-      writer.write(batch.records),
-      this.records.writeRejected(context.state._id, index, batch.rejected),
-    ]);
+  /** Once a batch and the ones before it are stored: judges the rejection budget, then saves the checkpoint. */
+  private async afterWrite(context: RunContext, index: number, batch: RecordBatch, firstRow: number, writer: RecordWriter): Promise<void> {
     context.rejections.add(batch.checkpoint.rowsRead - firstRow, batch.rejected);
     const last = batch.done && index === context.dataset.sources.length - 1;
     context.rejections.check(last);
