@@ -3,7 +3,7 @@
 // - parse + cast: @s3c/parsing's readCsvRecords (the importer's pipeline) on the bytes already in memory.
 // - raw csv-parse: csv-parse's stream API with the same dialect on the same bytes, records counted.
 // - store insert: the importer's own record store (apps/dataset-import RecordStore, from the build) writing
-//   the same records in the same batches, one batch after the other, into a fresh collection.
+//   the same records in the same batches, as many at once as the importer writes, into a fresh collection.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -118,19 +118,34 @@ export async function importerDocuments(bytes, preview, { batchSize = 2000, maxR
   return { batches, rows };
 }
 
+/** How the importer pipelines its writes (apps/dataset-import OrderedPipeline), from the build. */
+function orderedPipelineModule() {
+  return require(path.join(ROOT, 'dist/apps/dataset-import/src/imports/ordered-pipeline'));
+}
+
+/** The importer's default number of batches written at once (IMPORT_WRITES_IN_FLIGHT), from the build. */
+function importerWritesInFlight() {
+  const { DatasetImportConfig } = require(path.join(ROOT, 'dist/apps/dataset-import/src/dataset-import.config'));
+  return new DatasetImportConfig().IMPORT_WRITES_IN_FLIGHT;
+}
+
 /**
- * The record store's writer fed the batches one after the other (what an import does), then dropped.
- * `storePid`: the store's process, whose CPU is counted with the writer's.
+ * The record store's writer fed the batches as an import feeds it (IMPORT_WRITES_IN_FLIGHT at once,
+ * through the importer's own pipeline), then dropped. `storePid`: the store's process, whose CPU is
+ * counted with the writer's.
  */
-export async function storeInsert(db, { batches, rows }, storePid) {
+export async function storeInsert(db, { batches, rows }, storePid, depth = importerWritesInFlight()) {
   const { RecordStore } = recordStoreModule();
+  const { OrderedPipeline } = orderedPipelineModule();
   // RecordStore only asks its connection for collections: the driver's Db answers the same.
   const store = new RecordStore({ collection: (name) => db.collection(name) });
   const importId = `bench_${Date.now().toString(36)}`;
   const cpu = cpuMeter(storePid ? [storePid] : []);
   const started = performance.now();
   const writer = await store.openWriter(importId, 0);
-  for (const records of batches) await writer.write(records);
+  const pipeline = new OrderedPipeline(depth);
+  for (const records of batches) await pipeline.add(() => writer.write(records), async () => undefined);
+  await pipeline.drain();
   await writer.flush();
   const seconds = (performance.now() - started) / 1000;
   const cpuSeconds = cpu();

@@ -27,12 +27,6 @@ const MAX_RESUMES_PER_RUN = 5;
 /** Runs of one import (each after a crash, a lost lease or a transient failure) before it fails for good. */
 const MAX_ATTEMPTS = 8;
 const CHECKPOINT_INTERVAL_MS = 1000;
-/**
- * Batches being written while the next one is parsed. Two keep the store busy while a batch waits for
- * the one before it (the store serializes its writes): 100 MiB in-process, 86–100 k rows/s with one,
- * 96–109 k with two, no better with four (docs/performance.md).
- */
-const PERSIST_DEPTH = 2;
 const STREAM_ERRORS = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNREFUSED', 'ERR_STREAM_PREMATURE_CLOSE', 'ECONNABORTED']);
 
 class RunInterrupted extends Error {}
@@ -195,9 +189,9 @@ export class ImportRunner {
         { start: resumeRangeStart(source.config, checkpoint), etag: sourceState.etag ?? '' },
         this.config.IMPORT_IDLE_TIMEOUT_MS,
       );
-      // Up to PERSIST_DEPTH batches are written while the next one is parsed; each is judged and
-      // checkpointed once it and the batches before it are stored, in order.
-      const persisting = new OrderedPipeline(PERSIST_DEPTH);
+      // Up to IMPORT_WRITES_IN_FLIGHT batches are written while the next one is parsed; each is judged
+      // and checkpointed once it and the batches before it are stored, in order.
+      const persisting = new OrderedPipeline(this.config.IMPORT_WRITES_IN_FLIGHT);
       try {
         let firstRow = checkpoint?.rowsRead ?? 0;
         // Records are numbered across the sources in order; every row read is a record or a rejected row.
