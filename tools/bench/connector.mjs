@@ -1,7 +1,7 @@
 // The connector measured as a user drives it: a connection to the object, a preview, then a dataset
 // whose import is followed through the REST API until it has succeeded; the importer's peak RSS.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { processCpuSeconds } from './stage-limits.mjs';
+import { cpuByProcess } from './stage-limits.mjs';
 import { memoryOf, startStack, waitForImport } from './stack.mjs';
 
 async function connect(stack, target) {
@@ -63,13 +63,6 @@ async function importDataset(stack, connectionId, config, title) {
   return finished;
 }
 
-/** CPU seconds each of `pids` ({ name: pid }) spends from now on. */
-function cpuOf(pids) {
-  const start = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, processCpuSeconds(pid)]));
-  return () =>
-    Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, processCpuSeconds(pid) - start[name]]));
-}
-
 /**
  * One preview and one full import of `target` on a fresh stack (so the peak RSS is this file's alone).
  * A preview is measured twice and the second kept: the first also pays the importer's cold start
@@ -95,7 +88,7 @@ export async function connectorRun(
       };
     }
     // What the import costs each process: the importer, the store, the S3 server (polling included).
-    const cpu = cpuOf({ importer: importerPid, store: serverPids.store, s3: serverPids.aws });
+    const cpu = cpuByProcess({ importer: importerPid, store: serverPids.store, s3: serverPids.aws });
     const finished = await importDataset(stack, connection.id, previewed.config, `bench ${target.key}`);
     const importCpu = cpu();
     const seconds = importSeconds([finished]);

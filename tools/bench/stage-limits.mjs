@@ -31,11 +31,18 @@ export function processCpuSeconds(pid) {
  */
 export function cpuMeter(pids = []) {
   const own = process.cpuUsage();
-  const servers = pids.map(processCpuSeconds);
+  const servers = cpuByProcess(Object.fromEntries(pids.map((pid) => [pid, pid])));
   return () => {
     const used = process.cpuUsage(own);
-    return (used.user + used.system) / 1e6 + pids.reduce((sum, pid, index) => sum + processCpuSeconds(pid) - servers[index], 0);
+    return (used.user + used.system) / 1e6 + Object.values(servers()).reduce((sum, seconds) => sum + seconds, 0);
   };
+}
+
+/** CPU seconds each process of `pids` ({ name: pid }) spends from now on, by name. */
+export function cpuByProcess(pids) {
+  const start = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, processCpuSeconds(pid)]));
+  return () =>
+    Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, processCpuSeconds(pid) - start[name]]));
 }
 
 export function parsingLib() {
