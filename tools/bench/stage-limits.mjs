@@ -130,18 +130,22 @@ function orderedPipelineModule() {
   return require(path.join(ROOT, 'dist/apps/dataset-import/src/imports/ordered-pipeline'));
 }
 
-/** The importer's default number of batches written at once (IMPORT_WRITES_IN_FLIGHT), from the build. */
-function importerWritesInFlight() {
+/**
+ * The importer's defaults for its writes, from the build: batches written at once (IMPORT_WRITES_IN_FLIGHT)
+ * and blocks inserted at once (IMPORT_INSERTS_IN_FLIGHT).
+ */
+function importerWriteDefaults() {
   const { DatasetImportConfig } = require(path.join(ROOT, 'dist/apps/dataset-import/src/dataset-import.config'));
-  return new DatasetImportConfig().IMPORT_WRITES_IN_FLIGHT;
+  const defaults = new DatasetImportConfig();
+  return { depth: defaults.IMPORT_WRITES_IN_FLIGHT, inserts: defaults.IMPORT_INSERTS_IN_FLIGHT };
 }
 
 /**
  * The record store's writer fed the batches as an import feeds it (IMPORT_WRITES_IN_FLIGHT at once,
- * through the importer's own pipeline), then dropped. `storePid`: the store's process, whose CPU is
- * counted with the writer's.
+ * through the importer's own pipeline; IMPORT_INSERTS_IN_FLIGHT blocks inserted at once), then dropped.
+ * `storePid`: the store's process, whose CPU is counted with the writer's.
  */
-export async function storeInsert(db, { batches, rows }, storePid, depth = importerWritesInFlight()) {
+export async function storeInsert(db, { batches, rows }, storePid, { depth, inserts } = importerWriteDefaults()) {
   const { RecordStore } = recordStoreModule();
   const { OrderedPipeline } = orderedPipelineModule();
   // RecordStore only asks its connection for collections: the driver's Db answers the same.
@@ -149,7 +153,7 @@ export async function storeInsert(db, { batches, rows }, storePid, depth = impor
   const importId = `bench_${Date.now().toString(36)}`;
   const cpu = cpuMeter(storePid ? [storePid] : []);
   const started = performance.now();
-  const writer = await store.openWriter(importId, 0);
+  const writer = await store.openWriter(importId, 0, inserts);
   const pipeline = new OrderedPipeline(depth);
   for (const records of batches) await pipeline.add(() => writer.write(records), async () => undefined);
   await pipeline.drain();

@@ -198,7 +198,7 @@ export class ImportRunner {
         const firstOrdinal =
           context.state.sources.slice(0, index).reduce((sum, state) => sum + state.recordsWritten, 0) +
           (checkpoint ? checkpoint.rowsRead - checkpoint.rejectedRows : 0);
-        const writer = await this.records.openWriter(context.state._id, firstOrdinal);
+        const writer = await this.records.openWriter(context.state._id, firstOrdinal, this.config.IMPORT_INSERTS_IN_FLIGHT);
         for await (const batch of readCsvRecords(body, {
           sourceConfig: source.config,
           fields: dataset.fields,

@@ -67,6 +67,24 @@ describe('RecordStore on the document store', () => {
     expect(stored[1].columns.label.slice(0, 2)).toEqual(['row 1000', 'row 1001']);
   });
 
+  it.each([1, 3])('should store every block of a write of several blocks with %p insert(s) at a time', async (insertsInFlight) => {
+    const importId = randomUUID();
+    const writer = await store.openWriter(importId, 0, insertsInFlight);
+    await writer.write(numbered(0, 4_500));
+    await writer.flush();
+
+    const stored = await connection.collection(recordsCollectionName(importId)).find({}).sort({ _id: 1 }).toArray();
+
+    expect(stored.map((block) => [block._id, block.count])).toEqual([
+      ['000000000000', 1000],
+      ['000000000001', 1000],
+      ['000000000002', 1000],
+      ['000000000003', 1000],
+      ['000000000004', 500],
+    ]);
+    expect(await ids(importId, 3_998, 4)).toEqual([3_998, 3_999, 4_000, 4_001]);
+  });
+
   it('should serve every value with its type as stored: dates, numbers, booleans, empty values', async () => {
     const importId = randomUUID();
     const records: CastRecord[] = Array.from({ length: 1_005 }, (_, index) => ({

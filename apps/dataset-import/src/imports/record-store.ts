@@ -2,6 +2,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Connection, mongo } from 'mongoose';
 import type { CastRecord, RejectedRow } from '@s3c/parsing';
+import { concurrencyLimit, type ConcurrencyLimit } from './concurrency-limit';
 import { blockId, blockIndexesOf, blockRecords, largeRecordId, RECORDS_PER_BLOCK, RecordBlockBuilder, type BlockWrite, type LargeRecord, type RecordBlock } from './record-blocks';
 
 type Collection<T extends mongo.Document> = mongo.Collection<T>;
@@ -68,8 +69,11 @@ export class RecordStore implements OnModuleInit {
   /**
    * A writer of the records from `firstOrdinal` on. When that is inside a block (a resumed run, or a
    * source after the first), the block's stored records before it are read back, to complete the block.
+   * At most `insertsInFlight` blocks are being inserted at once, whatever the number of `write` calls in
+   * flight: FerretDB serializes writes to a database, and two inserts keep it busiest (one converts its
+   * document while the other writes; with four they wait on SQLite's lock, docs/performance.md).
    */
-  async openWriter(importId: string, firstOrdinal: number): Promise<RecordWriter> {
+  async openWriter(importId: string, firstOrdinal: number, insertsInFlight = 2): Promise<RecordWriter> {
     const collection = this.recordsOf(importId);
     const before = firstOrdinal % RECORDS_PER_BLOCK;
     let prefix: (CastRecord | null)[] = [];
@@ -82,11 +86,12 @@ export class RecordStore implements OnModuleInit {
       prefix = blockRecords(block, 0, before);
     }
     const builder = new RecordBlockBuilder(firstOrdinal, prefix);
+    const limit = concurrencyLimit(insertsInFlight);
     return {
-      write: async (records) => this.storeBlocks(collection, builder.add(records)),
+      write: async (records) => this.storeBlocks(collection, builder.add(records), limit),
       flush: async () => {
         const open = builder.openBlock();
-        await this.storeBlocks(collection, open ? [open] : []);
+        await this.storeBlocks(collection, open ? [open] : [], limit);
       },
     };
   }
@@ -164,13 +169,14 @@ export class RecordStore implements OnModuleInit {
   }
 
   /**
-   * Stores blocks side by side: the store spends its time converting each document, and concurrent
-   * inserts let it use more than one core. A block's large records go before the block that points at them.
+   * Stores blocks side by side, as many at once as the writer's limit allows: the store spends its time
+   * converting each document, and concurrent inserts let it use more than one core. A block's large
+   * records go before the block that points at them.
    */
-  private async storeBlocks(collection: Collection<StoredDocument>, writes: BlockWrite[]): Promise<void> {
+  private async storeBlocks(collection: Collection<StoredDocument>, writes: BlockWrite[], limit: ConcurrencyLimit): Promise<void> {
     // Every insert ends before a failure is reported: one still in flight could land after the caller
     // dropped the collection (a failed import), creating it again.
-    const results = await Promise.allSettled(writes.map((write) => this.storeBlock(collection, write)));
+    const results = await Promise.allSettled(writes.map((write) => limit(() => this.storeBlock(collection, write))));
     const failed = results.find((result) => result.status === 'rejected');
     if (failed) {
       throw failed.reason;
