@@ -166,6 +166,9 @@ function headerStrings(headers: IHeaders | undefined): Record<string, string> {
 class ExampleConsumer {
   readonly received: Received[] = [];
   private consumer?: Consumer;
+  /** The consumer's group and fetch life, for the error of a wait that times out (it once received nothing in 30 s). */
+  private readonly life: string[] = [];
+  private readonly startedAt = Date.now();
 
   constructor(private readonly brokers: string[]) {}
 
@@ -184,28 +187,54 @@ class ExampleConsumer {
     await admin.createTopics({ waitForLeaders: true, topics: topics.map((topic) => ({ topic })) });
     await admin.disconnect();
     this.consumer = kafka.consumer({ groupId: uniqueName('asyncapi-example-consumer') });
+    const { events } = this.consumer;
+    for (const event of [events.GROUP_JOIN, events.REBALANCING, events.CRASH, events.STOP, events.DISCONNECT, events.REQUEST_TIMEOUT]) {
+      this.consumer.on(event, (happened: { type: string; payload?: unknown }) => {
+        const payload = JSON.stringify(happened.payload ?? {}).slice(0, 300);
+        this.life.push(`+${Date.now() - this.startedAt} ms ${happened.type} ${payload}`);
+      });
+    }
+    let fetches = 0;
+    this.consumer.on(events.FETCH, () => {
+      fetches += 1;
+      if (fetches === 1 || fetches % 50 === 0) this.life.push(`+${Date.now() - this.startedAt} ms fetch #${fetches}`);
+    });
     const joined = new Promise<void>((resolve) =>
       this.consumer?.on(this.consumer.events.GROUP_JOIN, () => resolve()),
     );
     await this.consumer.connect();
     await this.consumer.subscribe({ topics, fromBeginning: true });
     await this.consumer.run({
-      eachMessage: async ({ topic, message }) => {
-        this.received.push({
-          topic,
-          key: message.key?.toString() ?? null,
-          headers: headerStrings(message.headers),
-          payload: JSON.parse(message.value?.toString() ?? 'null') as Record<string, unknown>,
-        });
+      eachMessage: async ({ topic, partition, message }) => {
+        // Read from the beginning, a topic also holds what other suites sent to it, hostile messages
+        // included: a consumer skips what is not JSON instead of crashing on it (this one used to, and
+        // then received nothing more).
+        let payload: Record<string, unknown>;
+        try {
+          payload = JSON.parse(message.value?.toString() ?? 'null') as Record<string, unknown>;
+        } catch {
+          this.life.push(`+${Date.now() - this.startedAt} ms skipped a message that is not JSON (${topic} ${partition}@${message.offset})`);
+          return;
+        }
+        this.received.push({ topic, key: message.key?.toString() ?? null, headers: headerStrings(message.headers), payload });
       },
     });
     await joined;
   }
 
   async next(topic: string, key: string): Promise<Received> {
-    return waitFor(() => this.received.find((message) => message.topic === topic && message.key === key), {
-      what: `a message on ${topic} keyed ${key}`,
-    });
+    const waitStarted = Date.now() - this.startedAt;
+    try {
+      return await waitFor(() => this.received.find((message) => message.topic === topic && message.key === key), {
+        what: `a message on ${topic} keyed ${key}`,
+      });
+    } catch (error) {
+      const onTopic = this.received.filter((message) => message.topic === topic);
+      const latest = onTopic.slice(-5).map((message) => message.key).join(', ');
+      throw new Error(
+        `${(error as Error).message} (waited from +${waitStarted} ms). Received ${this.received.length} messages, ${onTopic.length} on that topic (latest keys: ${latest || 'none'}). Consumer: ${this.life.join(' | ')}`,
+      );
+    }
   }
 
   async stop(): Promise<void> {

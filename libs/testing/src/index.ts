@@ -4,6 +4,7 @@ export * from './in-process-service';
 export * from './kafka-test-consumer';
 export * from './unique-names';
 export * from './wait-for';
+export * from './deferred';
 export * from './local-aws';
 export * from './app-process';
 export * from './connector-stack';

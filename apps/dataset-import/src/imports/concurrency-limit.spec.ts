@@ -1,17 +1,5 @@
+import { deferred, nextTurn } from '@s3c/testing';
 import { concurrencyLimit } from './concurrency-limit';
-
-/** A promise settled from the outside. */
-function deferred(): { promise: Promise<void>; resolve: () => void; reject: (error: Error) => void } {
-  let resolve!: () => void;
-  let reject!: (error: Error) => void;
-  const promise = new Promise<void>((ok, fail) => {
-    resolve = ok;
-    reject = fail;
-  });
-  return { promise, resolve, reject };
-}
-
-const flush = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('concurrencyLimit', () => {
   it('should keep at most `limit` tasks in flight and start the others in order as places free up', async () => {
@@ -26,23 +14,23 @@ describe('concurrencyLimit', () => {
       }),
     );
 
-    await flush();
+    await nextTurn();
     expect(started).toEqual([0, 1]);
     tasks[1].resolve();
-    await flush();
+    await nextTurn();
     expect(started).toEqual([0, 1, 2]);
     // A caller arriving now waits behind the one already waiting: 0 and 2 hold both places.
     const late = limit(async () => {
       started.push(4);
       return 4;
     });
-    await flush();
+    await nextTurn();
     expect(started).toEqual([0, 1, 2]);
     tasks[0].resolve();
-    await flush();
+    await nextTurn();
     expect(started).toEqual([0, 1, 2, 3]);
     tasks[2].resolve();
-    await flush();
+    await nextTurn();
     expect(started).toEqual([0, 1, 2, 3, 4]);
     tasks[3].resolve();
     await expect(Promise.all([...results, late])).resolves.toEqual([0, 1, 2, 3, 4]);
@@ -61,7 +49,7 @@ describe('concurrencyLimit', () => {
       return 'stored';
     });
 
-    await flush();
+    await nextTurn();
     expect(started).toEqual(['failing']);
     first.reject(new Error('insert failed'));
     await expect(failing).rejects.toThrow('insert failed');
@@ -79,7 +67,7 @@ describe('concurrencyLimit', () => {
       await task.promise;
     });
 
-    await flush();
+    await nextTurn();
     expect(started).toEqual([1]);
     task.resolve();
     await running;

@@ -1,17 +1,5 @@
+import { deferred, nextTurn } from '@s3c/testing';
 import { OrderedPipeline } from './ordered-pipeline';
-
-/** A promise settled from the outside. */
-function deferred(): { promise: Promise<void>; resolve: () => void; reject: (error: Error) => void } {
-  let resolve!: () => void;
-  let reject!: (error: Error) => void;
-  const promise = new Promise<void>((ok, fail) => {
-    resolve = ok;
-    reject = fail;
-  });
-  return { promise, resolve, reject };
-}
-
-const flush = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('OrderedPipeline', () => {
   it('should finish steps in order when a later step is written first', async () => {
@@ -28,7 +16,7 @@ describe('OrderedPipeline', () => {
       );
     }
     writes[1].resolve();
-    await flush();
+    await nextTurn();
     expect(finished).toEqual([]);
     writes[0].resolve();
     await pipeline.drain();
@@ -52,7 +40,7 @@ describe('OrderedPipeline', () => {
     await add(0);
     await add(1);
     const third = add(2);
-    await flush();
+    await nextTurn();
     expect(started).toEqual([0, 1]);
 
     writes[0].resolve();
@@ -90,7 +78,7 @@ describe('OrderedPipeline', () => {
     );
 
     first.reject(new Error('store down'));
-    await flush();
+    await nextTurn();
     expect(settled).toBe(false);
     second.resolve();
 
@@ -106,7 +94,7 @@ describe('OrderedPipeline', () => {
       },
       async () => undefined,
     );
-    await flush();
+    await nextTurn();
 
     await expect(
       pipeline.add(
