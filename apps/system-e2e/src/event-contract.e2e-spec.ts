@@ -180,8 +180,9 @@ class ExampleConsumer {
     });
     // As a team would provision them: every topic exists, with a leader, before the consumer joins. A topic
     // missing at subscription (one no app consumes yet) is auto-created by the metadata request and has no
-    // leader at first. Once, in a run under load, this consumer received nothing within its 30 s wait
-    // although the apps had consumed the message; a topic without a leader at join is the likely cause.
+    // leader at first. (Once, in a run under load, this consumer received nothing within its 30 s wait
+    // although the apps had consumed the message; this was the first guess. It happened again with the
+    // topics provisioned: see `next()` and DEVELOPMENT.md.)
     const admin = kafka.admin();
     await admin.connect();
     await admin.createTopics({ waitForLeaders: true, topics: topics.map((topic) => ({ topic })) });
