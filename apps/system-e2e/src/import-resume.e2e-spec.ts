@@ -2,7 +2,9 @@ import mongoose from 'mongoose';
 import { ApiClient, AppProcess, ConnectorStack, createBucketWith, createIamUser, localAwsClients, uniqueName, waitFor } from '@s3c/testing';
 import { readStoredRecords } from './reliability/reliability-fixture';
 
-const ROWS = 150_000;
+// Progress is checkpointed once a second, so the import must last a few seconds for the test to see it
+// running: 150 000 rows once did, and were imported in under a second once writes got faster.
+const ROWS = 600_000;
 
 interface ImportBody {
   import_id: string;
