@@ -1,5 +1,6 @@
 import { IsInt, IsNumber, IsString, Max, Min } from 'class-validator';
 import { BaseServiceConfig } from '@s3c/nest-kit';
+import { DEFAULT_INSERTS_IN_FLIGHT } from './imports/record-store';
 
 export class DatasetImportConfig extends BaseServiceConfig {
   @IsInt() @Min(1) @Max(65535)
@@ -31,7 +32,7 @@ export class DatasetImportConfig extends BaseServiceConfig {
    * SQLite's lock). A MongoDB deployment may take more (docs/performance.md).
    */
   @IsInt() @Min(1) @Max(16)
-  IMPORT_INSERTS_IN_FLIGHT: number = 2;
+  IMPORT_INSERTS_IN_FLIGHT: number = DEFAULT_INSERTS_IN_FLIGHT;
 
   /** An import fails when more than this share of its rows is rejected (0–1). */
   @IsNumber() @Min(0) @Max(1)

@@ -39,6 +39,13 @@ export interface RecordWriter {
   flush(): Promise<void>;
 }
 
+/**
+ * Blocks one writer inserts at once unless told otherwise (IMPORT_INSERTS_IN_FLIGHT's default). FerretDB
+ * serializes writes to a database, and two inserts keep it busiest: one converts its document while the
+ * other writes; with four they wait on SQLite's lock (docs/performance.md).
+ */
+export const DEFAULT_INSERTS_IN_FLIGHT = 2;
+
 /** The collection holding one import's records. */
 export function recordsCollectionName(importId: string): string {
   return `records_${importId}`;
@@ -70,10 +77,9 @@ export class RecordStore implements OnModuleInit {
    * A writer of the records from `firstOrdinal` on. When that is inside a block (a resumed run, or a
    * source after the first), the block's stored records before it are read back, to complete the block.
    * At most `insertsInFlight` blocks are being inserted at once, whatever the number of `write` calls in
-   * flight: FerretDB serializes writes to a database, and two inserts keep it busiest (one converts its
-   * document while the other writes; with four they wait on SQLite's lock, docs/performance.md).
+   * flight.
    */
-  async openWriter(importId: string, firstOrdinal: number, insertsInFlight = 2): Promise<RecordWriter> {
+  async openWriter(importId: string, firstOrdinal: number, insertsInFlight = DEFAULT_INSERTS_IN_FLIGHT): Promise<RecordWriter> {
     const collection = this.recordsOf(importId);
     const before = firstOrdinal % RECORDS_PER_BLOCK;
     let prefix: (CastRecord | null)[] = [];
